@@ -1,0 +1,49 @@
+"""The command line as a user meets it: version, help, usage errors, list."""
+import json
+
+from conftest import ROOT
+
+
+def test_version(run_acmespec):
+    r = run_acmespec("--version")
+    assert r.returncode == 0
+    assert r.stdout.startswith("acmespec ")
+
+
+def test_help_lists_commands(run_acmespec):
+    r = run_acmespec("--help")
+    assert r.returncode == 0
+    assert "Usage: acmespec" in r.stdout
+    assert "list" in r.stdout
+
+
+def test_unknown_flag_is_a_usage_error(run_acmespec):
+    r = run_acmespec("--no-such-flag")
+    assert r.returncode == 2
+    assert "unknown option '--no-such-flag'" in r.stderr
+    assert "Usage: acmespec" in r.stderr
+
+
+def test_unknown_command_option_is_a_usage_error(run_acmespec):
+    r = run_acmespec("list", "--bogus")
+    assert r.returncode == 2
+    assert "--bogus: unknown option" in r.stderr
+
+
+def test_list_prints_every_catalogued_check(run_acmespec):
+    r = run_acmespec("list", "--checks")
+    assert r.returncode == 0, r.stderr
+    catalogue = json.loads((ROOT / "scenarios" / "requirements.json").read_text())
+    ids = [req["id"] for req in catalogue["requirements"]]
+    assert len(ids) >= 100
+    for rid in ids:
+        assert rid in r.stdout
+    assert f"Checks ({len(ids)}):" in r.stdout
+
+
+def test_list_reports_a_malformed_catalogue(run_acmespec, tmp_path):
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "scenarios" / "requirements.json").write_text('{"version": 1, "requirements": [42]}')
+    r = run_acmespec("list", "--data-dir", tmp_path)
+    assert r.returncode == 2
+    assert "requirements.json: requirements[0]: not an object" in r.stderr

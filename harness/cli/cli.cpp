@@ -6,6 +6,7 @@
 #include <functional>
 #include <iomanip>
 
+#include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "engine/catalogue.hpp"
 
@@ -21,65 +22,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Context {
-  std::ostream& out;
-  std::ostream& err;
-  Environment env;
-};
-
-struct Command {
-  std::string name;
-  std::string summary;
-  std::string operands;  // usage text after the options, e.g. "RUN.json"
-  std::vector<OptionSpec> options;
-  std::size_t max_positional = 0;
-  std::function<int(Context&, const ParsedOptions&)> handler;
-};
-
-// The data folder: --data-dir, else $ACMESPEC_DATA_DIR, else the build's default.
-fs::path data_dir(const Context& ctx, const ParsedOptions& opts) {
-  if (auto dir = opts.get("data-dir")) return *dir;
-  if (!ctx.env.data_dir.empty()) return ctx.env.data_dir;
-  if (const char* dir = std::getenv("ACMESPEC_DATA_DIR"); dir && *dir) return dir;
-  return ACMESPEC_DEFAULT_DATA_DIR;
-}
-
-const OptionSpec kDataDirOption{"data-dir", "DIR", "folder holding scenarios/ (default: the source tree)"};
-
-int cmd_list(Context& ctx, const ParsedOptions& opts) {
-  const fs::path file = data_dir(ctx, opts) / "scenarios" / "requirements.json";
-  auto cat = engine::load_catalogue(file);
-  if (!cat) {
-    ctx.err << "acmespec: bad catalogue: " << cat.error().to_string() << "\n";
-    return kExitHarnessError;
-  }
-  const bool only_scenarios = opts.has("scenarios");
-  if (!only_scenarios) {
-    ctx.out << "Checks (" << cat->requirements.size() << "):\n";
-    for (const auto& req : cat->requirements) {
-      ctx.out << "  " << std::left << std::setw(56) << req.id << " " << std::setw(6) << engine::to_string(req.level)
-              << " " << std::setw(6) << engine::to_string(req.role) << " " << req.spec << " §" << req.section
-              << "\n      " << req.statement << "\n";
-    }
-  }
-  if (!opts.has("checks")) {
-    // Scenario files arrive with the scenario engine; until then the
-    // catalogue is all there is to list.
-    ctx.out << (only_scenarios ? "" : "\n") << "Scenarios (0)\n";
-  }
-  return kExitOk;
-}
-
-std::vector<Command> commands() {
-  return {
-      Command{"list",
-              "print the catalogue of checks with their RFC sections",
-              "",
-              {{"checks", "", "only the checks"}, {"scenarios", "", "only the scenarios"}, kDataDirOption},
-              0,
-              cmd_list},
-  };
-}
+std::vector<Command> commands() { return {list_command(), server_command()}; }
 
 void print_usage(std::ostream& os) {
   os << "Usage: acmespec [--help] [--version] <command> [options]\n\n"
@@ -95,6 +38,35 @@ void print_command_help(std::ostream& os, const Command& cmd) {
 }
 
 }  // namespace
+
+fs::path data_dir(const Context& ctx, const ParsedOptions& opts) {
+  if (auto dir = opts.get("data-dir")) return *dir;
+  if (!ctx.env.data_dir.empty()) return ctx.env.data_dir;
+  if (const char* dir = std::getenv("ACMESPEC_DATA_DIR"); dir && *dir) return dir;
+  return ACMESPEC_DEFAULT_DATA_DIR;
+}
+
+const OptionSpec kDataDirOption{"data-dir", "DIR", "folder holding scenarios/ (default: the source tree)"};
+
+Result<HostPort> parse_host_port(const std::string& text) {
+  std::string host, port;
+  if (!text.empty() && text.front() == '[') {
+    auto close = text.find(']');
+    if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':')
+      return make_error(text, "expected [address]:port");
+    host = text.substr(1, close - 1);
+    port = text.substr(close + 2);
+  } else {
+    auto colon = text.rfind(':');
+    if (colon == std::string::npos || text.find(':') != colon) return make_error(text, "expected host:port");
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+  }
+  if (host.empty() || port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoul(port) > 65535)
+    return make_error(text, "expected host:port with a port from 0 to 65535");
+  return HostPort{host, static_cast<std::uint16_t>(std::stoul(port))};
+}
 
 std::string version() { return ACMESPEC_VERSION; }
 

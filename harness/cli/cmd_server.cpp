@@ -1,0 +1,172 @@
+// acmespec server: drive a real ACME server through the server scenarios.
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "engine/catalogue.hpp"
+#include "engine/run_record.hpp"
+#include "engine/runner.hpp"
+#include "engine/scenario.hpp"
+#include "http/transcript.hpp"
+#include "reports/atomic_file.hpp"
+#include "reports/junit.hpp"
+#include "reports/terminal.hpp"
+#include "server/server_mode.hpp"
+
+namespace acmespec::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+int usage(Context& ctx, const std::string& why) {
+  ctx.err << "acmespec server: " << why << "\n";
+  return kExitHarnessError;
+}
+
+Result<long> number(const ParsedOptions& opts, const char* name, long fallback, long min, long max) {
+  auto v = opts.get(name);
+  if (!v) return fallback;
+  try {
+    std::size_t used = 0;
+    long n = std::stol(*v, &used);
+    if (used != v->size() || n < min || n > max) throw std::out_of_range(*v);
+    return n;
+  } catch (const std::exception&) {
+    return make_error(std::string("--") + name, "expected a whole number from " + std::to_string(min) + " to " +
+                                                    std::to_string(max) + ", got \"" + *v + "\"");
+  }
+}
+
+int run_server(Context& ctx, const ParsedOptions& opts) {
+  server::ServerConfig config;
+  auto directory = opts.get("directory");
+  if (!directory) return usage(ctx, "--directory URL is required");
+  config.directory_url = *directory;
+  config.ca_bundle = opts.get("ca-bundle").value_or("");
+  config.insecure = opts.has("insecure");
+  if (!config.ca_bundle.empty() && !fs::is_regular_file(config.ca_bundle))
+    return usage(ctx, "--ca-bundle " + config.ca_bundle + ": no such file");
+  auto timeout = number(opts, "timeout", 15, 1, 3600);
+  auto poll = number(opts, "poll-timeout", 30, 1, 3600);
+  auto seed = number(opts, "seed", static_cast<long>(std::chrono::system_clock::now().time_since_epoch().count() % 1000000007), 0,
+                     std::numeric_limits<long>::max());
+  for (const auto* r : {&timeout, &poll, &seed})
+    if (!*r) return usage(ctx, r->error().to_string());
+  config.timeout = std::chrono::seconds(*timeout);
+  config.poll_timeout = std::chrono::seconds(*poll);
+  config.seed = static_cast<std::uint64_t>(*seed);
+  config.version = version();
+  config.eab_kid = opts.get("eab-kid").value_or("");
+  config.eab_hmac_key = opts.get("eab-hmac-key").value_or("");
+  if (config.eab_kid.empty() != config.eab_hmac_key.empty())
+    return usage(ctx, "--eab-kid and --eab-hmac-key go together");
+  if (auto suffix = opts.get("domain-suffix")) config.domain_suffix = *suffix;
+  config.start_responders = !opts.has("no-responders");
+  for (auto [name, host, port] :
+       {std::tuple{"http01", &config.responders.http01.host, &config.responders.http01.port},
+        std::tuple{"tls-alpn", &config.responders.tls_alpn.host, &config.responders.tls_alpn.port},
+        std::tuple{"dns", &config.responders.dns.host, &config.responders.dns.port}}) {
+    if (auto v = opts.get(name)) {
+      auto hp = parse_host_port(*v);
+      if (!hp) return usage(ctx, std::string("--") + name + ": " + hp.error().to_string());
+      *host = hp->host;
+      *port = hp->port;
+    }
+  }
+
+  const fs::path root = data_dir(ctx, opts);
+  auto cat = engine::load_catalogue(root / "scenarios" / "requirements.json");
+  if (!cat) return usage(ctx, "bad catalogue: " + cat.error().to_string());
+  http::Transcript transcript;
+  server::ServerExecutor executor(config, transcript);
+  auto scenarios = engine::load_scenarios(root / "scenarios" / "server", *cat, executor);
+  if (!scenarios) return usage(ctx, "bad scenario: " + scenarios.error().to_string());
+  engine::Selection selection{opts.all("scenario"), opts.all("suite"), opts.all("section")};
+  for (const auto& id : selection.ids) {
+    bool known = false;
+    for (const auto& sc : *scenarios) known = known || sc.id == id;
+    if (!known) return usage(ctx, "--scenario " + id + ": no such scenario (see acmespec list --scenarios)");
+  }
+  auto selected = engine::select(*scenarios, selection);
+  if (selected.empty()) return usage(ctx, "the selection matches no scenario");
+
+  const fs::path report_dir = opts.get("report-dir").value_or("acmespec-report");
+  std::error_code ec;
+  fs::create_directories(report_dir, ec);
+  if (ec) return usage(ctx, "--report-dir " + report_dir.string() + ": " + ec.message());
+
+  if (auto s = executor.start(); !s) {
+    ctx.err << "acmespec server: cannot start: " << s.error().to_string() << "\n";
+    return kExitHarnessError;
+  }
+
+  nlohmann::json selection_json = nlohmann::json::array();
+  for (const auto& id : selection.ids) selection_json.push_back("scenario:" + id);
+  for (const auto& s : selection.suites) selection_json.push_back("suite:" + s);
+  for (const auto& s : selection.sections) selection_json.push_back("section:" + s);
+  engine::RunRecordWriter writer(report_dir / "run.json", "server", {{"directory", config.directory_url}},
+                                 {{"strict", opts.has("strict")}, {"seed", config.seed}, {"selection", selection_json}},
+                                 version(), static_cast<int>(selected.size()));
+  const bool quiet = opts.has("quiet");
+  const bool tty = isatty(STDOUT_FILENO) == 1;
+  engine::RunOptions run_options;
+  run_options.strict = opts.has("strict");
+  std::size_t done = 0;
+  const auto started = std::chrono::steady_clock::now();
+  run_options.on_scenario = [&](const nlohmann::json& entry) {
+    if (auto s = writer.add_scenario(entry); !s) ctx.err << "acmespec server: cannot write the run record: " << s.error().to_string() << "\n";
+    ++done;
+    if (quiet) return;
+    int failures = 0;
+    for (const auto& c : entry["checks"]) failures += c["outcome"] == "fail" || c["outcome"] == "error";
+    const auto secs = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count();
+    ctx.out << (tty ? "\r\033[K" : "") << "[" << done << "/" << selected.size() << "] " << entry["id"].get<std::string>()
+            << ": " << entry["checks"].size() << " checks, " << failures << " failing (" << secs << " s)"
+            << (tty ? "" : "\n") << std::flush;
+  };
+  engine::run_all(selected, executor, *cat, run_options);
+  if (tty && !quiet) ctx.out << "\n";
+  if (auto s = writer.finish(); !s) ctx.err << "acmespec server: cannot write the run record: " << s.error().to_string() << "\n";
+  if (auto s = reports::write_file_atomic(report_dir / "junit.xml", reports::render_junit(writer.record())); !s)
+    ctx.err << "acmespec server: cannot write junit.xml: " << s.error().to_string() << "\n";
+  ctx.out << reports::render_summary(writer.record(), {.color = tty, .verbose = opts.has("verbose")});
+  ctx.out << "Reports: " << (report_dir / "run.json").string() << ", " << (report_dir / "junit.xml").string() << "\n";
+  return writer.exit_code();
+}
+
+}  // namespace
+
+Command server_command() {
+  return Command{
+      "server",
+      "run the server conformance suite against an ACME server",
+      "",
+      {{"directory", "URL", "the ACME directory URL of the server under test (required)"},
+       {"ca-bundle", "PEM", "trust this CA bundle for the server's HTTPS (default: the system store)"},
+       {"insecure", "", "do not verify the server's TLS certificate"},
+       {"scenario", "ID", "run this scenario", true},
+       {"suite", "NAME", "run the scenarios of this suite (core, negative, challenges, ...)", true},
+       {"section", "S", "run the scenarios for this RFC section and its subsections", true},
+       {"report-dir", "DIR", "where run.json and junit.xml go (default: acmespec-report)"},
+       {"strict", "", "SHOULD-level violations fail instead of warn"},
+       {"seed", "N", "seed for generated names (reproduces a run)"},
+       {"timeout", "S", "per-request timeout in seconds (default 15)"},
+       {"poll-timeout", "S", "how long to wait for a status change (default 30)"},
+       {"http01", "ADDR", "HTTP-01 responder address (default 127.0.0.1:5002)"},
+       {"tls-alpn", "ADDR", "TLS-ALPN-01 responder address (default 127.0.0.1:5001)"},
+       {"dns", "ADDR", "DNS responder address, UDP and TCP (default 127.0.0.1:8053)"},
+       {"no-responders", "", "do not start the challenge responders"},
+       {"eab-kid", "KID", "external account binding key id"},
+       {"eab-hmac-key", "KEY", "external account binding MAC key (base64url)"},
+       {"domain-suffix", "NAME", "parent of the generated names (default acmespec.test)"},
+       {"quiet", "", "no progress lines"},
+       {"verbose", "", "show the transcripts of failing checks"},
+       kDataDirOption},
+      0,
+      run_server};
+}
+
+}  // namespace acmespec::cli

@@ -1,0 +1,83 @@
+#include "client/mutations.hpp"
+
+namespace acmespec::client {
+namespace {
+
+using nlohmann::json;
+
+Result<std::string> string_knob(const json& value, const std::string& name) {
+  if (!value.is_string() || value.get_ref<const std::string&>().empty())
+    return make_error(name, "must be a non-empty string");
+  return value.get<std::string>();
+}
+
+}  // namespace
+
+const std::vector<std::string>& Mutations::names() {
+  static const std::vector<std::string> all = {
+      "protected.nonce", "protected.url", "protected.key", "protected.kid",     "protected.alg",
+      "protected.crit",  "signature",     "payload",       "http.content-type", "http.method"};
+  return all;
+}
+
+bool Mutations::any() const {
+  return nonce != Nonce::normal || omit_url || mangle_url || url || key_header != KeyHeader::normal || kid || alg ||
+         crit || signature != Signature::normal || payload || content_type || omit_content_type || plain_get;
+}
+
+Result<Mutations> Mutations::parse(const json& mutate) {
+  Mutations m;
+  if (!mutate.is_object()) return make_error("", "not an object");
+  for (const auto& [name, value] : mutate.items()) {
+    if (name == "protected.crit") {
+      if (!value.is_array()) return make_error(name, "must be an array of header names");
+      std::vector<std::string> names;
+      for (const auto& v : value) {
+        if (!v.is_string()) return make_error(name, "must be an array of header names");
+        names.push_back(v.get<std::string>());
+      }
+      m.crit = std::move(names);
+      continue;
+    }
+    auto text = string_knob(value, name);
+    if (!text) return text.error();
+    const std::string& v = *text;
+    if (name == "protected.nonce") {
+      if (v == "replay") m.nonce = Nonce::replay;
+      else if (v == "omit") m.nonce = Nonce::omit;
+      else if (v == "invent") m.nonce = Nonce::invent;
+      else return make_error(name, "must be replay, omit or invent");
+    } else if (name == "protected.url") {
+      if (v == "omit") m.omit_url = true;
+      else if (v == "mangle") m.mangle_url = true;
+      else m.url = v;
+    } else if (name == "protected.key") {
+      if (v == "jwk+kid") m.key_header = KeyHeader::both;
+      else if (v == "jwk") m.key_header = KeyHeader::jwk;
+      else if (v == "kid") m.key_header = KeyHeader::kid;
+      else return make_error(name, "must be jwk+kid, jwk or kid");
+    } else if (name == "protected.kid") {
+      m.kid = v;
+    } else if (name == "protected.alg") {
+      m.alg = v;
+    } else if (name == "signature") {
+      if (v == "corrupt") m.signature = Signature::corrupt;
+      else if (v == "empty") m.signature = Signature::empty;
+      else if (v == "der") m.signature = Signature::der;
+      else return make_error(name, "must be corrupt, empty or der");
+    } else if (name == "payload") {
+      m.payload = v == "not-json" ? std::string("{this is not JSON") : v;
+    } else if (name == "http.content-type") {
+      if (v == "omit") m.omit_content_type = true;
+      else m.content_type = v;
+    } else if (name == "http.method") {
+      if (v != "GET") return make_error(name, "must be GET");
+      m.plain_get = true;
+    } else {
+      return make_error(name, "unknown mutation");
+    }
+  }
+  return m;
+}
+
+}  // namespace acmespec::client

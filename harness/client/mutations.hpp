@@ -1,0 +1,75 @@
+// Deliberate misbehaviours of the harness's ACME client, one named knob each.
+// A scenario step turns them on with `"mutate": {"protected.nonce": "replay"}`;
+// every knob wraps an otherwise valid request, so a rejection can only be
+// caused by the one thing that was changed.
+//
+//   protected.nonce   "replay"  a nonce the server has already seen
+//                     "omit"    no nonce member
+//                     "invent"  a well-formed nonce the server never issued
+//   protected.url     "omit"    no url member
+//                     "mangle"  the request URL with a path segment appended
+//                     any other string: sent as the url (e.g. "${order}",
+//                               the URL of another resource)
+//   protected.key     "jwk+kid" both jwk and kid
+//                     "jwk"     jwk where kid is required
+//                     "kid"     kid where jwk is required (uses the "kid" knob
+//                               or the signer's account URL)
+//   protected.kid     string    this kid instead of the signer's (e.g. the URL
+//                               of another account)
+//   protected.alg     "none"    alg none with an empty signature
+//                     "HS256"   alg HS256, MAC keyed with the account's thumbprint
+//                     any other string: sent as alg, signed with the real key
+//   protected.crit    array     a crit member with these names (and each name
+//                               set to true in the header)
+//   signature         "corrupt" one bit of the signature flipped
+//                     "empty"   an empty signature
+//                     "der"     ECDSA signature in DER instead of R||S
+//   payload           "not-json" a payload that is not JSON
+//                     any other string: sent as the payload bytes
+//   http.content-type string    this Content-Type instead of application/jose+json
+//                     "omit"    no Content-Type
+//   http.method       "GET"     a plain GET instead of the POST (POST-as-GET checks)
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/result.hpp"
+
+namespace acmespec::client {
+
+struct Mutations {
+  enum class Nonce { normal, replay, omit, invent };
+  enum class KeyHeader { normal, both, jwk, kid };
+  enum class Signature { normal, corrupt, empty, der };
+
+  Nonce nonce = Nonce::normal;
+  bool omit_url = false;
+  bool mangle_url = false;
+  std::optional<std::string> url;
+  KeyHeader key_header = KeyHeader::normal;
+  std::optional<std::string> kid;
+  std::optional<std::string> alg;
+  std::optional<std::vector<std::string>> crit;
+  Signature signature = Signature::normal;
+  std::optional<std::string> payload;  // raw payload bytes
+  std::optional<std::string> content_type;
+  bool omit_content_type = false;
+  bool plain_get = false;
+
+  // Parses a step's "mutate" object; errors name the member, e.g.
+  // "protected.nonce: must be replay, omit or invent".
+  static Result<Mutations> parse(const nlohmann::json& mutate);
+  // The names parse() accepts, for scenario validation and documentation.
+  static const std::vector<std::string>& names();
+
+  bool any() const;
+  // Whether the request deliberately carries a bad nonce (then a badNonce
+  // answer is the point, not something to retry).
+  bool touches_nonce() const { return nonce != Nonce::normal; }
+};
+
+}  // namespace acmespec::client

@@ -1,0 +1,126 @@
+#include <catch2/catch.hpp>
+
+#include "client/request_signer.hpp"
+#include "jose/jws.hpp"
+#include "jose/acme_header.hpp"
+
+using namespace acmespec;
+using nlohmann::json;
+
+namespace {
+const jose::PrivateKey& p256() {
+  static jose::PrivateKey key = *jose::PrivateKey::generate(jose::KeyType::P256);
+  return key;
+}
+jose::FlattenedJws parsed(const client::SignedBody& body) {
+  auto jws = jose::parse_flattened(body.body);
+  REQUIRE(jws.ok());
+  return *jws;
+}
+client::Mutations mut(json m) {
+  auto r = client::Mutations::parse(m);
+  REQUIRE(r.ok());
+  return *r;
+}
+}  // namespace
+
+TEST_CASE("a normal request is a valid RFC 8555 JWS", "[signer]") {
+  client::Signer jwk_signer{&p256(), ""};
+  auto body = client::sign_request(jwk_signer, "https://ca/new-acct", "bm9uY2U", json{{"a", 1}});
+  REQUIRE(body.ok());
+  auto jws = parsed(*body);
+  CHECK(jose::verify_flattened(jws, p256().public_jwk()).ok());
+  CHECK(jws.protected_header["url"] == "https://ca/new-acct");
+  CHECK(jws.protected_header["nonce"] == "bm9uY2U");
+  CHECK(jws.protected_header.contains("jwk"));
+  CHECK_FALSE(jws.protected_header.contains("kid"));
+  CHECK(jose::validate_acme_protected_header(jws.protected_header).empty());
+  CHECK(jws.payload == R"({"a":1})");
+
+  client::Signer kid_signer{&p256(), "https://ca/acct/1"};
+  auto get = client::sign_request(kid_signer, "https://ca/order/1", "bm9uY2U", std::nullopt);
+  REQUIRE(get.ok());
+  auto g = parsed(*get);
+  CHECK(g.payload.empty());
+  CHECK(g.payload_b64.empty());
+  CHECK(g.protected_header["kid"] == "https://ca/acct/1");
+  CHECK_FALSE(g.protected_header.contains("jwk"));
+  CHECK(jose::verify_flattened(g, p256().public_jwk()).ok());
+}
+
+TEST_CASE("each mutation breaks exactly what it names", "[signer]") {
+  client::Signer s{&p256(), "https://ca/acct/1"};
+  auto build = [&](json m) {
+    auto body = client::sign_request(s, "https://ca/x", "bm9uY2U", json::object(), mut(m));
+    REQUIRE(body.ok());
+    return body->protected_header;
+  };
+  CHECK_FALSE(build({{"protected.nonce", "omit"}}).contains("nonce"));
+  CHECK_FALSE(build({{"protected.url", "omit"}}).contains("url"));
+  CHECK(build({{"protected.url", "mangle"}})["url"] == "https://ca/x/mangled");
+  CHECK(build({{"protected.url", "https://ca/other"}})["url"] == "https://ca/other");
+  auto both = build({{"protected.key", "jwk+kid"}});
+  CHECK((both.contains("jwk") && both.contains("kid")));
+  CHECK(build({{"protected.kid", "https://ca/acct/2"}})["kid"] == "https://ca/acct/2");
+  auto crit = build({{"protected.crit", {"x-acmespec"}}});
+  CHECK(crit["crit"] == json::array({"x-acmespec"}));
+  CHECK(crit["x-acmespec"] == true);
+  CHECK_FALSE(jose::validate_acme_protected_header(crit).empty());
+
+  auto none = client::sign_request(s, "https://ca/x", "bm9uY2U", json::object(), mut({{"protected.alg", "none"}}));
+  REQUIRE(none.ok());
+  auto n = parsed(*none);
+  CHECK(n.signature_b64.empty());
+  CHECK_FALSE(jose::verify_flattened(n, p256().public_jwk()).ok());
+
+  auto hs = client::sign_request(s, "https://ca/x", "bm9uY2U", json::object(), mut({{"protected.alg", "HS256"}}));
+  REQUIRE(hs.ok());
+  CHECK_FALSE(jose::verify_flattened(parsed(*hs), p256().public_jwk()).ok());
+  CHECK(jose::verify_flattened_mac(parsed(*hs), p256().public_jwk().thumbprint()).ok());
+
+  for (const char* how : {"corrupt", "empty", "der"}) {
+    auto bad = client::sign_request(s, "https://ca/x", "bm9uY2U", json::object(), mut({{"signature", how}}));
+    REQUIRE(bad.ok());
+    INFO(how);
+    CHECK_FALSE(jose::verify_flattened(parsed(*bad), p256().public_jwk()).ok());
+  }
+
+  auto raw = client::sign_request(s, "https://ca/x", "bm9uY2U", json::object(), mut({{"payload", "not-json"}}));
+  REQUIRE(raw.ok());
+  auto r = parsed(*raw);
+  CHECK(r.payload == "{this is not JSON");
+  CHECK(jose::verify_flattened(r, p256().public_jwk()).ok());  // signed, just not JSON
+}
+
+TEST_CASE("mutation names are validated", "[signer]") {
+  CHECK(client::Mutations::parse(json{{"protected.nonce", "replay"}})->touches_nonce());
+  CHECK(client::Mutations::parse(json{{"protected.nonce", "reuse"}}).error().to_string() ==
+        "protected.nonce: must be replay, omit or invent");
+  CHECK(client::Mutations::parse(json{{"protected.jku", "x"}}).error().to_string() == "protected.jku: unknown mutation");
+  CHECK(client::Mutations::parse(json{{"http.method", "PUT"}}).error().to_string() == "http.method: must be GET");
+  CHECK_FALSE(client::Mutations::parse(json{{"signature", 1}}).ok());
+  CHECK_FALSE(client::Mutations{}.any());
+  CHECK(client::Mutations::parse(json{{"http.content-type", "application/json"}})->any());
+}
+
+TEST_CASE("key change inner JWS and EAB are well formed", "[signer]") {
+  auto new_key = *jose::PrivateKey::generate(jose::KeyType::P384);
+  auto inner = client::key_change_inner(new_key, "https://ca/key-change", "https://ca/acct/1", p256());
+  REQUIRE(inner.ok());
+  auto jws = jose::parse_flattened(inner->dump());
+  REQUIRE(jws.ok());
+  CHECK(jose::verify_flattened(*jws, new_key.public_jwk()).ok());
+  CHECK_FALSE(jws->protected_header.contains("nonce"));
+  auto payload = json::parse(jws->payload);
+  CHECK(payload["account"] == "https://ca/acct/1");
+  CHECK(payload["oldKey"] == p256().public_jwk().to_json());
+
+  auto eab = client::external_account_binding(p256(), "https://ca/new-acct", "kid-1", "secret-mac-key");
+  REQUIRE(eab.ok());
+  auto e = jose::parse_flattened(eab->dump());
+  REQUIRE(e.ok());
+  CHECK(e->protected_header["alg"] == "HS256");
+  CHECK(e->protected_header["kid"] == "kid-1");
+  CHECK(jose::verify_flattened_mac(*e, "secret-mac-key").ok());
+  CHECK_FALSE(jose::verify_flattened_mac(*e, "other-key").ok());
+}

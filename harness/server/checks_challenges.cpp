@@ -79,7 +79,13 @@ Judgement http_request_shape(const Observation& o) {
         return Judgement::fail("validation request for " + host + " carried Host " + req.value("host", ""));
     }
   }
-  if (checked == 0) return Judgement::fail("the server validated without any request reaching the HTTP-01 responder");
+  if (checked == 0) {
+    bool validated = false;
+    for (const auto& a : o.facts.value("authorizations", json::array()))
+      validated = validated || (a.contains("after") && a["after"].value("status", "") == "valid");
+    if (!validated) return Judgement::skip("no authorization was validated in this step (reused or not reached)");
+    return Judgement::fail("the server validated without any request reaching the HTTP-01 responder");
+  }
   return Judgement::pass(std::to_string(checked) + " validation requests: GET of the token path with the identifier as Host");
 }
 
@@ -115,7 +121,13 @@ Judgement alpn_and_sni(const Observation& o) {
       if (!offered) return Judgement::fail("the validation handshake for " + host + " did not offer ALPN acme-tls/1");
     }
   }
-  if (checked == 0) return Judgement::fail("no TLS handshake with the identifier in SNI reached the responder");
+  if (checked == 0) {
+    bool validated = false;
+    for (const auto& a : o.facts.value("authorizations", json::array()))
+      validated = validated || (a.contains("after") && a["after"].value("status", "") == "valid");
+    if (!validated) return Judgement::skip("no authorization was validated in this step (reused or not reached)");
+    return Judgement::fail("no TLS handshake with the identifier in SNI reached the responder");
+  }
   return Judgement::pass(std::to_string(checked) + " handshakes offered acme-tls/1 with the identifier as SNI");
 }
 

@@ -42,5 +42,6 @@ Result<HostPort> parse_host_port(const std::string& text);
 
 Command list_command();
 Command server_command();
+Command responders_command();
 
 }  // namespace acmespec::cli

@@ -5,6 +5,8 @@
 #include "engine/catalogue.hpp"
 #include "engine/scenario.hpp"
 #include "http/transcript.hpp"
+#include "client/mutations.hpp"
+#include "server/ops.hpp"
 #include "server/server_mode.hpp"
 
 namespace acmespec::cli {
@@ -25,6 +27,18 @@ int run_list(Context& ctx, const ParsedOptions& opts) {
   if (!scenarios) {
     ctx.err << "acmespec: bad scenario: " << scenarios.error().to_string() << "\n";
     return kExitHarnessError;
+  }
+  if (opts.has("ops")) {
+    ctx.out << "Operations (server scenarios):\n";
+    for (const auto& op : server::all_ops()) {
+      std::string args;
+      for (const auto& a : op.args) args += (args.empty() ? "" : ", ") + a;
+      ctx.out << "  " << std::left << std::setw(26) << op.name << op.summary << "\n      args: "
+              << (args.empty() ? "(none)" : args) << (op.signed_request ? "" : "; sends no JWS") << "\n";
+    }
+    ctx.out << "\nMutations (\"mutate\" members):\n";
+    for (const auto& m : client::Mutations::names()) ctx.out << "  " << m << "\n";
+    return kExitOk;
   }
   const bool only_scenarios = opts.has("scenarios");
   if (!only_scenarios) {
@@ -55,7 +69,10 @@ Command list_command() {
   return Command{"list",
                  "print the catalogue of checks and the scenarios with their RFC sections",
                  "",
-                 {{"checks", "", "only the checks"}, {"scenarios", "", "only the scenarios"}, kDataDirOption},
+                 {{"checks", "", "only the checks"},
+                  {"scenarios", "", "only the scenarios"},
+                  {"ops", "", "the operations and mutations scenario steps can use"},
+                  kDataDirOption},
                  0,
                  run_list};
 }

@@ -1,7 +1,9 @@
 // acmespec server: drive a real ACME server through the server scenarios.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <set>
 #include <filesystem>
 #include <iostream>
 
@@ -92,6 +94,20 @@ int run_server(Context& ctx, const ParsedOptions& opts) {
   }
   auto selected = engine::select(*scenarios, selection);
   if (selected.empty()) return usage(ctx, "the selection matches no scenario");
+  // Sanity first and last: a happy-path issuance before the suite shows the
+  // target works at all, and after it that the suite did not break it.
+  std::vector<const engine::Scenario*> sanity;
+  if (!opts.has("no-sanity") && selected.size() > 1)
+    for (const auto& sc : *scenarios)
+      if (std::find(sc.suites.begin(), sc.suites.end(), "sanity") != sc.suites.end()) sanity.push_back(&sc);
+  if (!sanity.empty()) {
+    std::vector<const engine::Scenario*> ordered = sanity;
+    for (const auto* sc : selected)
+      if (std::find(sanity.begin(), sanity.end(), sc) == sanity.end()) ordered.push_back(sc);
+    ordered.insert(ordered.end(), sanity.begin(), sanity.end());
+    selected = std::move(ordered);
+  }
+  std::set<std::string> seen_ids;
 
   const fs::path report_dir = opts.get("report-dir").value_or("acmespec-report");
   std::error_code ec;
@@ -116,7 +132,13 @@ int run_server(Context& ctx, const ParsedOptions& opts) {
   run_options.strict = opts.has("strict");
   std::size_t done = 0;
   const auto started = std::chrono::steady_clock::now();
-  run_options.on_scenario = [&](const nlohmann::json& entry) {
+  run_options.on_scenario = [&](const nlohmann::json& finished) {
+    nlohmann::json entry = finished;
+    if (!seen_ids.insert(entry["id"].get<std::string>()).second) {
+      // The closing sanity run: its own id, so reports keep both.
+      entry["id"] = entry["id"].get<std::string>() + "-after-suite";
+      entry["title"] = entry["title"].get<std::string>() + " (sanity check after the suite)";
+    }
     if (auto s = writer.add_scenario(entry); !s) ctx.err << "acmespec server: cannot write the run record: " << s.error().to_string() << "\n";
     ++done;
     if (quiet) return;
@@ -152,6 +174,7 @@ Command server_command() {
        {"section", "S", "run the scenarios for this RFC section and its subsections", true},
        {"report-dir", "DIR", "where run.json and junit.xml go (default: acmespec-report)"},
        {"strict", "", "SHOULD-level violations fail instead of warn"},
+       {"no-sanity", "", "do not run the sanity scenarios before and after the suite"},
        {"seed", "N", "seed for generated names (reproduces a run)"},
        {"timeout", "S", "per-request timeout in seconds (default 15)"},
        {"poll-timeout", "S", "how long to wait for a status change (default 30)"},

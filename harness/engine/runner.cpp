@@ -56,7 +56,7 @@ void fold(Folded& f, Outcome o, const Judgement& j, const Step& step) {
 
 json check_entry(const Requirement& req, const Folded& f) {
   json entry = {{"id", req.id},           {"spec", req.spec},           {"section", req.section},
-                {"level", to_string(req.level)}, {"statement", req.statement}, {"outcome", to_string(f.outcome)},
+                {"level", to_string(req.level)}, {"statement", req.statement}, {"outcome", reports::to_string(f.outcome)},
                 {"message", f.message},   {"evaluations", f.evaluations}, {"evidence", f.evidence}};
   entry["step"] = f.step ? json(f.step->index) : json(nullptr);
   entry["step_name"] = f.step ? json(f.step->name) : json(nullptr);
@@ -64,18 +64,6 @@ json check_entry(const Requirement& req, const Folded& f) {
 }
 
 }  // namespace
-
-std::string_view to_string(Outcome outcome) {
-  switch (outcome) {
-    case Outcome::pass: return "pass";
-    case Outcome::fail: return "fail";
-    case Outcome::warn: return "warn";
-    case Outcome::info: return "info";
-    case Outcome::skip: return "skip";
-    case Outcome::error: return "error";
-  }
-  return "error";
-}
 
 json run_scenario(const Scenario& scenario, Executor& executor, const Catalogue& catalogue, const RunOptions& options) {
   const auto started = Clock::now();

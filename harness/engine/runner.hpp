@@ -14,11 +14,12 @@
 #include "engine/catalogue.hpp"
 #include "engine/scenario.hpp"
 #include "engine/variables.hpp"
+#include "reports/run_record.hpp"
 
 namespace acmespec::engine {
 
-enum class Outcome { pass, fail, warn, info, skip, error };
-std::string_view to_string(Outcome outcome);
+// The outcomes of the run record (docs/run-record.md).
+using reports::Outcome;
 
 // What a check says about one step, before the requirement's level is
 // applied: `violated` becomes fail, warn or info depending on MUST, SHOULD,

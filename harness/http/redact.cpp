@@ -4,6 +4,7 @@
 
 #include "common/json.hpp"
 #include "http/base64.hpp"
+#include "jose/base64url.hpp"
 
 namespace acmespec::http {
 namespace {
@@ -54,7 +55,7 @@ bool redact_jws_payload(nlohmann::json& obj, int nesting) {
   if (it == obj.end() || !it->is_string() || !obj.contains("protected") || !obj.contains("signature")) {
     return false;
   }
-  const auto decoded = base64url_decode(it->get_ref<const std::string&>());
+  const auto decoded = jose::base64url_decode(it->get_ref<const std::string&>());
   if (!decoded) return false;
   bool secret = false;
   redact_pem(*decoded, &secret);

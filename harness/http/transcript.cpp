@@ -5,6 +5,7 @@
 
 #include "common/json.hpp"
 #include "http/base64.hpp"
+#include "jose/base64url.hpp"
 #include "http/redact.hpp"
 
 namespace acmespec::http {
@@ -75,7 +76,7 @@ std::optional<nlohmann::json> decode_jws(std::string_view body, int nesting) {
   }
   nlohmann::json out = nlohmann::json::object();
   for (const char* member : {"protected", "payload"}) {
-    const auto decoded = base64url_decode((*doc)[member].get<std::string>());
+    const auto decoded = jose::base64url_decode((*doc)[member].get<std::string>());
     if (!decoded) {
       out[member] = {{"error", "not valid base64url"}};
       continue;

@@ -33,12 +33,6 @@ TEST_CASE("base64 helpers", "[http][base64]") {
   CHECK(base64_encode("f") == "Zg==");
   CHECK(base64_encode("fo") == "Zm8=");
   CHECK(base64_encode("foobar") == "Zm9vYmFy");
-  CHECK(*base64url_decode("eyJhbGciOiJFUzI1NiJ9") == R"({"alg":"ES256"})");
-  CHECK(*base64url_decode("-_8") == "\xfb\xff");
-  CHECK_FALSE(base64url_decode("Zg=="));  // padding is not base64url in JWS
-  CHECK_FALSE(base64url_decode("Z"));
-  CHECK_FALSE(base64url_decode("Zh"));    // non-zero trailing bits
-  CHECK_FALSE(base64url_decode("a+b/"));
   CHECK(is_valid_utf8("h\xc3\xa9llo"));
   CHECK_FALSE(is_valid_utf8("\xc0\xaf"));          // overlong
   CHECK_FALSE(is_valid_utf8("\xed\xa0\x80"));      // surrogate

@@ -1,5 +1,7 @@
 #include "jose/jwk.hpp"
 
+#include <algorithm>
+
 #include <array>
 
 #include <openssl/core_names.h>
@@ -61,6 +63,35 @@ Status check_minimal_integer(const std::string& bytes, const std::string& where)
   if (bytes.front() == '\0') {
     return make_error(where, "integer has a leading zero octet (RFC 7518 §6.3.1 requires "
                              "the minimum number of octets)");
+  }
+  return Ok{};
+}
+
+// A key may declare what it is for (RFC 7517 §4.2-4.4).  A key declared for
+// encryption, or for another algorithm, must not verify signatures: using
+// it so is the key confusion those members exist to prevent.
+Status check_intended_use(const nlohmann::json& j, const std::string& path, KeyFamily family) {
+  if (auto use = j.find("use"); use != j.end() && *use != "sig")
+    return make_error(json_path(path, "use"), "the key is declared for \"" + use->get<std::string>() +
+                                                  "\", not for signatures");
+  if (auto ops = j.find("key_ops"); ops != j.end()) {
+    bool verify = false;
+    for (const auto& op : *ops) verify = verify || op == "verify";
+    if (!verify) return make_error(json_path(path, "key_ops"), "the key's operations do not include verify");
+  }
+  if (auto alg = j.find("alg"); alg != j.end()) {
+    // Only registered JWS algorithm names can be judged; an unregistered
+    // name (RFC 7517 §4.4 allows private ones) says nothing acmespec knows.
+    static constexpr std::string_view kRegistered[] = {"HS256", "HS384", "HS512", "RS256", "RS384",
+                                                       "RS512", "ES256", "ES384", "ES512", "PS256",
+                                                       "PS384", "PS512", "none",  "EdDSA", "ES256K"};
+    const std::string name = alg->get<std::string>();
+    const bool registered = std::find(std::begin(kRegistered), std::end(kRegistered), name) != std::end(kRegistered);
+    const auto parsed = alg_from_name(name);
+    if (registered && (!parsed || !alg_fits(*parsed, family)))
+      return make_error(json_path(path, "alg"), "the key is declared for \"" + name +
+                                                    "\", which is not a signature algorithm acmespec verifies with a " +
+                                                    std::string(family_name(family)) + " key");
   }
   return Ok{};
 }
@@ -274,11 +305,15 @@ Result<Parsed> parse_any(const nlohmann::json& j, const std::string& path,
     }
   }
   if (auto s = check_optional_members(j, path); !s) return s.error();
-  if (*kty == "RSA") return parse_rsa(j, path, policy);
-  if (*kty == "EC") return parse_ec(j, path);
-  if (*kty == "OKP") return parse_okp(j, path);
-  return make_error(json_path(path, "kty"),
-                    "unsupported key type \"" + *kty + "\" (expected RSA, EC or OKP)");
+  Result<Parsed> key = *kty == "RSA"  ? parse_rsa(j, path, policy)
+                       : *kty == "EC" ? parse_ec(j, path)
+                       : *kty == "OKP"
+                           ? parse_okp(j, path)
+                           : Result<Parsed>(make_error(json_path(path, "kty"),
+                                                       "unsupported key type \"" + *kty + "\" (expected RSA, EC or OKP)"));
+  if (!key) return key;
+  if (auto s = check_intended_use(j, path, key->family); !s) return s.error();
+  return key;
 }
 
 // Pulls the public values out of an OpenSSL key as JWK members, so that keys

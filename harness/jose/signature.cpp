@@ -152,6 +152,11 @@ Status verify(Alg alg, const Jwk& key, std::string_view data, std::string_view s
 
 Result<std::string> hmac_sign(MacAlg alg, std::string_view key, std::string_view data) {
   if (key.empty()) return make_error("", "MAC key is empty");
+  // RFC 7518 §3.2: the key must be at least as long as the hash output.
+  const auto min_len = static_cast<std::size_t>(EVP_MD_get_size(digest_for(alg)));
+  if (key.size() < min_len)
+    return make_error("", "MAC key of " + std::to_string(key.size()) + " bytes is shorter than the " +
+                              std::to_string(min_len) + " bytes " + std::string(mac_alg_name(alg)) + " requires");
   std::string out(EVP_MAX_MD_SIZE, '\0');
   unsigned int len = 0;
   if (HMAC(digest_for(alg), key.data(), static_cast<int>(key.size()), bytes(data), data.size(),

@@ -115,12 +115,12 @@ TEST_CASE("key change inner JWS and EAB are well formed", "[signer]") {
   CHECK(payload["account"] == "https://ca/acct/1");
   CHECK(payload["oldKey"] == p256().public_jwk().to_json());
 
-  auto eab = client::external_account_binding(p256(), "https://ca/new-acct", "kid-1", "secret-mac-key");
+  auto eab = client::external_account_binding(p256(), "https://ca/new-acct", "kid-1", "0123456789abcdef0123456789abcdef");
   REQUIRE(eab.ok());
   auto e = jose::parse_flattened(eab->dump());
   REQUIRE(e.ok());
   CHECK(e->protected_header["alg"] == "HS256");
   CHECK(e->protected_header["kid"] == "kid-1");
-  CHECK(jose::verify_flattened_mac(*e, "secret-mac-key").ok());
-  CHECK_FALSE(jose::verify_flattened_mac(*e, "other-key").ok());
+  CHECK(jose::verify_flattened_mac(*e, "0123456789abcdef0123456789abcdef").ok());
+  CHECK_FALSE(jose::verify_flattened_mac(*e, "fedcba9876543210fedcba9876543210").ok());
 }

@@ -307,7 +307,7 @@ TEST_CASE("EAB MAC JWS round trip", "[jose][jws][eab]") {
   auto parsed = parse_flattened(jws->serialize());
   REQUIRE(parsed.ok());
   CHECK(verify_flattened_mac(*parsed, mac_key).ok());
-  auto wrong = verify_flattened_mac(*parsed, "another key");
+  auto wrong = verify_flattened_mac(*parsed, "another key, long enough for HS256!");
   REQUIRE_FALSE(wrong.ok());
   CHECK(wrong.error().path == "signature");
   // A public-key JWS is not a MAC JWS.

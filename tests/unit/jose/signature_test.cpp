@@ -149,10 +149,12 @@ TEST_CASE("RFC 8037 §A.4 Ed25519: deterministic signature matches", "[jose][sig
   CHECK(verify(Alg::EdDSA, *pub, input, *sig).ok());
 }
 
-TEST_CASE("HMAC helpers (RFC 4231 test case 2)", "[jose][signature][eab]") {
+TEST_CASE("HMAC helpers (RFC 4231 test case 6)", "[jose][signature][eab]") {
+  const std::string key(131, '\xaa');
+  const std::string data = "Test Using Larger Than Block-Size Key - Hash Key First";
   const std::string expected_hex =
-      "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
-  auto mac = hmac_sign(MacAlg::HS256, "Jefe", "what do ya want for nothing?");
+      "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54";
+  auto mac = hmac_sign(MacAlg::HS256, key, data);
   REQUIRE(mac.ok());
   std::string hex;
   for (unsigned char c : *mac) {
@@ -161,16 +163,26 @@ TEST_CASE("HMAC helpers (RFC 4231 test case 2)", "[jose][signature][eab]") {
     hex += kHex[c & 15];
   }
   CHECK(hex == expected_hex);
-  CHECK(hmac_verify(MacAlg::HS256, "Jefe", "what do ya want for nothing?", *mac).ok());
+  CHECK(hmac_verify(MacAlg::HS256, key, data, *mac).ok());
   std::string bad = *mac;
   bad[5] = static_cast<char>(bad[5] ^ 0x80);
-  CHECK_FALSE(hmac_verify(MacAlg::HS256, "Jefe", "what do ya want for nothing?", bad).ok());
-  CHECK_FALSE(hmac_verify(MacAlg::HS256, "Jefe", "what do ya want for nothing?",
-                          mac->substr(0, 16))
-                  .ok());
-  CHECK_FALSE(hmac_verify(MacAlg::HS256, "Jeff", "what do ya want for nothing?", *mac).ok());
+  CHECK_FALSE(hmac_verify(MacAlg::HS256, key, data, bad).ok());
+  CHECK_FALSE(hmac_verify(MacAlg::HS256, key, data, mac->substr(0, 16)).ok());
+  std::string other = key;
+  other[0] = 'x';
+  CHECK_FALSE(hmac_verify(MacAlg::HS256, other, data, *mac).ok());
   CHECK_FALSE(hmac_sign(MacAlg::HS256, "", "data").ok());
-  auto h512 = hmac_sign(MacAlg::HS512, "k", "d");
+  auto h512 = hmac_sign(MacAlg::HS512, std::string(64, 'k'), "d");
   REQUIRE(h512.ok());
   CHECK(h512->size() == 64);
+}
+
+TEST_CASE("HMAC keys shorter than the hash output are refused (RFC 7518 §3.2)", "[jose][signature][eab]") {
+  auto short_key = hmac_sign(MacAlg::HS256, "Jefe", "what do ya want for nothing?");
+  REQUIRE_FALSE(short_key.ok());
+  CHECK(short_key.error().reason.find("shorter than the 32 bytes") != std::string::npos);
+  CHECK_FALSE(hmac_sign(MacAlg::HS256, std::string(31, 'k'), "d").ok());
+  CHECK(hmac_sign(MacAlg::HS256, std::string(32, 'k'), "d").ok());
+  CHECK_FALSE(hmac_sign(MacAlg::HS384, std::string(47, 'k'), "d").ok());
+  CHECK_FALSE(hmac_sign(MacAlg::HS512, std::string(63, 'k'), "d").ok());
 }

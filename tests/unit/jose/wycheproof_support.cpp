@@ -74,28 +74,31 @@ Outcome verify_with_key(const nlohmann::json& group, const FlattenedJws& jws) {
   if (!has_public) {
     return {Verdict::NotApplicable, "group gives no public key for kty " + kty};
   }
-  auto jwk = Jwk::parse(key, "public");
-  if (!jwk) return {Verdict::Rejected, "Jwk::parse: " + jwk.error().to_string()};
-  auto verified = verify_flattened(jws, *jwk);
-  if (verified) return {Verdict::Accepted, "verify_flattened"};
-
-  Outcome out{Verdict::Rejected, "verify_flattened: " + verified.error().to_string()};
-  // A valid signature under an algorithm acmespec deliberately lacks
-  // (PS256, RS384, ...) is not a verification failure.
-  nlohmann::json alg;
+  // A signature under an algorithm acmespec deliberately lacks (PS256,
+  // RS384, ...) is not a verification failure, whichever stage refuses it:
+  // the key (declared for that algorithm) or the verifier.
+  std::string unsupported;
   if (jws.protected_header.is_object()) {
-    if (const auto it = jws.protected_header.find("alg"); it != jws.protected_header.end()) {
-      alg = *it;
+    const auto it = jws.protected_header.find("alg");
+    if (it != jws.protected_header.end() && it->is_string()) {
+      const auto name = it->get<std::string>();
+      if (name != "none" && !alg_from_name(name) && !mac_alg_from_name(name))
+        unsupported = "unsupported alg " + name + " (acmespec verifies RS256, ES256/384/512, EdDSA)";
     }
   }
-  if (alg.is_string()) {
-    const auto name = alg.get<std::string>();
-    if (name != "none" && !alg_from_name(name) && !mac_alg_from_name(name)) {
-      out.stage = "unsupported alg " + name + " (acmespec verifies RS256, ES256/384/512, EdDSA)";
+  auto refused = [&](std::string stage) {
+    Outcome out{Verdict::Rejected, std::move(stage)};
+    if (!unsupported.empty()) {
+      out.stage = unsupported;
       out.unsupported = true;
     }
-  }
-  return out;
+    return out;
+  };
+  auto jwk = Jwk::parse(key, "public");
+  if (!jwk) return refused("Jwk::parse: " + jwk.error().to_string());
+  auto verified = verify_flattened(jws, *jwk);
+  if (verified) return {Verdict::Accepted, "verify_flattened"};
+  return refused("verify_flattened: " + verified.error().to_string());
 }
 
 }  // namespace

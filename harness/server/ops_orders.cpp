@@ -1,11 +1,22 @@
+#include <algorithm>
 #include <chrono>
+#include <memory>
 #include <thread>
 
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+
+#include "acme/identifier.hpp"
+#include "acme/timestamp.hpp"
 #include "client/csr.hpp"
 #include "common/json.hpp"
+#include "http/link.hpp"
 #include "http/retry_after.hpp"
 #include "jose/base64url.hpp"
 #include "jose/challenge.hpp"
+#include "responders/tls_alpn_cert.hpp"
 #include "server/ops.hpp"
 #include "server/server_mode.hpp"
 
@@ -15,6 +26,34 @@ using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+struct EvpPkeyFree {
+  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
+};
+struct EvpPkeyCtxFree {
+  void operator()(EVP_PKEY_CTX* p) const { EVP_PKEY_CTX_free(p); }
+};
+struct BioFree {
+  void operator()(BIO* p) const { BIO_free(p); }
+};
+
+// Alternate chains fetched per certificate download, so a hostile server
+// listing thousands of links cannot make the step unbounded.
+constexpr std::size_t kMaxAlternates = 4;
+
+// A string member of a server-supplied object, or "" (a hostile answer with
+// the wrong types must not throw out of an op).
+std::string text(const json& obj, const char* name) {
+  if (!obj.is_object()) return {};
+  auto it = obj.find(name);
+  return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+json member(const json& obj, const char* name, json fallback) {
+  if (!obj.is_object()) return fallback;
+  auto it = obj.find(name);
+  return it != obj.end() ? *it : fallback;
+}
 
 OpResult harness_error(std::string why) { return OpResult{{}, std::nullopt, std::move(why)}; }
 
@@ -38,24 +77,38 @@ json fetch(ServerExecutor& ex, const std::string& url, const std::string& key_na
   return doc ? *doc : json();
 }
 
+std::chrono::milliseconds retry_wait(const std::optional<std::string>& retry_after) {
+  auto wait = std::chrono::milliseconds(500);
+  if (retry_after) {
+    auto parsed = http::parse_retry_after(*retry_after, std::chrono::system_clock::now());
+    if (parsed) wait = std::max(wait, std::chrono::duration_cast<std::chrono::milliseconds>(*parsed));
+  }
+  return wait;
+}
+
 // Polls `url` until its status is one of `until` or time runs out; honours
-// Retry-After (bounded by what is left of the time budget).
+// Retry-After (bounded by what is left of the time budget).  Each answer is
+// kept in facts.polls so the checks can see what the resource said while
+// it was in progress.
 json poll_until(ServerExecutor& ex, Observation& o, const std::string& url, const std::string& key_name,
                 const std::vector<std::string>& until) {
   const auto deadline = Clock::now() + ex.config().poll_timeout;
   json statuses = json::array();
   json waits = json::array();
+  json polls = o.facts.value("polls", json::array());
   while (true) {
     op::signed_post(ex, o, url, std::nullopt, key_name, true);
-    const std::string status = o.body.is_object() ? o.body.value("status", "") : "";
+    const std::string status = text(o.body, "status");
+    const auto retry_after = o.header("Retry-After");
     statuses.push_back(status);
+    polls.push_back({{"url", url},
+                     {"http", o.status()},
+                     {"status", status},
+                     {"retry_after", retry_after ? json(*retry_after) : json()},
+                     {"exchange", o.main ? o.main->id : ""}});
     if (o.status() != 200 || std::find(until.begin(), until.end(), status) != until.end()) break;
-    auto wait = std::chrono::milliseconds(500);
-    if (auto ra = o.header("Retry-After")) {
-      auto parsed = http::parse_retry_after(*ra, std::chrono::system_clock::now());
-      if (parsed) wait = std::max(wait, std::chrono::duration_cast<std::chrono::milliseconds>(*parsed));
-      waits.push_back({{"retry_after", *ra}});
-    }
+    const auto wait = retry_wait(retry_after);
+    if (retry_after) waits.push_back({{"retry_after", *retry_after}});
     if (Clock::now() + wait > deadline) {
       o.facts["poll_timed_out"] = true;
       break;
@@ -64,14 +117,30 @@ json poll_until(ServerExecutor& ex, Observation& o, const std::string& url, cons
   }
   o.facts["statuses"] = statuses;
   o.facts["retry_after"] = waits;
+  o.facts["polls"] = polls;
   return o.body;
+}
+
+// The canonical address an "ip" identifier or a reverse-DNS SNI stands for;
+// empty when `name` is neither.
+std::string address_named_by(const std::string& name) {
+  if (auto ip = acme::canonicalize_ip(name)) return *ip;
+  std::string lower = name;
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (!lower.empty() && lower.back() == '.') lower.pop_back();
+  if (lower.ends_with(".in-addr.arpa") || lower.ends_with(".ip6.arpa")) {
+    auto id = responders::identifier_from_sni(lower);
+    if (id.kind == responders::TlsIdentifier::Kind::kIp) return id.value;
+  }
+  return {};
 }
 
 // What the responders saw of the validation of one identifier: the HTTP
 // requests for its token, the TXT lookups of its _acme-challenge name, or
-// the TLS handshakes naming it.
+// the TLS handshakes naming it (for an address: its reverse name, the
+// literal, or no SNI at all, so a wrong SNI is still visible to the checks).
 json validation_seen(responders::Responders& r, const std::string& type, const std::string& host,
-                     const std::string& token) {
+                     const std::string& token, bool is_ip) {
   json seen = json::array();
   if (type == "http-01") {
     for (const auto& e : r.http_history())
@@ -81,20 +150,72 @@ json validation_seen(responders::Responders& r, const std::string& type, const s
     for (const auto& e : r.dns_history())
       if (e.name == name || e.name == name + ".") seen.push_back(responders::to_json(e));
   } else if (type == "tls-alpn-01") {
+    const std::string address = is_ip ? acme::canonicalize_ip(host).value_or(host) : "";
     for (const auto& e : r.tls_history())
-      if (e.sni == host) seen.push_back(responders::to_json(e));
+      if (e.sni == host || (is_ip && (e.sni.empty() || address_named_by(e.sni) == address)))
+        seen.push_back(responders::to_json(e));
   }
   return seen;
+}
+
+// DNS questions about an address itself (its literal or its reverse name).
+json dns_lookups_of_address(responders::Responders& r, const std::string& address) {
+  json seen = json::array();
+  const std::string canonical = acme::canonicalize_ip(address).value_or(address);
+  for (const auto& e : r.dns_history())
+    if (address_named_by(e.name) == canonical) seen.push_back(responders::to_json(e));
+  return seen;
+}
+
+std::string rfc3339_in(long long seconds) {
+  const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  return acme::Timestamp::from_unix_seconds(now.time_since_epoch().count() + seconds).to_string();
 }
 
 OpResult new_order(ServerExecutor& ex, const json& args, Observation& o) {
   json payload = {{"identifiers", identifiers_arg(args)}};
   for (const char* member : {"notBefore", "notAfter"})
     if (args.contains(member)) payload[member] = args[member];
+  // Relative validity requests, since a scenario file cannot know the date.
+  if (args.contains("not_before_in") && args["not_before_in"].is_number_integer())
+    payload["notBefore"] = rfc3339_in(args["not_before_in"].get<long long>());
+  if (args.contains("not_after_in") && args["not_after_in"].is_number_integer())
+    payload["notAfter"] = rfc3339_in(args["not_after_in"].get<long long>());
   o.facts["identifiers"] = payload["identifiers"];
   o.facts["payload"] = payload;
   op::signed_post(ex, o, ex.session().endpoint("newOrder"), payload, op::arg_string(args, "key", "account"), true);
+  // A refusal is the expected outcome of some scenarios; they say may_fail.
   return op::finish(o, {201}, "newOrder");
+}
+
+OpResult new_authz(ServerExecutor& ex, const json& args, Observation& o) {
+  json ids = identifiers_arg(args);
+  json identifier = args.contains("identifier") ? args["identifier"] : (ids.empty() ? json() : ids[0]);
+  o.facts["identifier"] = identifier;
+  o.facts["payload"] = {{"identifier", identifier}};
+  op::signed_post(ex, o, ex.session().endpoint("newAuthz"), o.facts["payload"], op::arg_string(args, "key", "account"), true);
+  return op::finish(o, {201}, "newAuthz");
+}
+
+// Fetches the order and each of its authorizations without answering any
+// challenge, for the checks that judge what the server offers.
+OpResult authorizations(ServerExecutor& ex, const json& args, Observation& o) {
+  const std::string key_name = op::arg_string(args, "key", "account");
+  json order = fetch(ex, op::arg_string(args, "order"), key_name);
+  if (!order.is_object() || !order.contains("authorizations") || !order["authorizations"].is_array())
+    return OpResult{op::result_of(o), "the order could not be fetched", std::nullopt};
+  json facts = json::array();
+  for (const auto& url : order["authorizations"]) {
+    if (!url.is_string()) continue;
+    op::signed_post(ex, o, url.get<std::string>(), std::nullopt, key_name, true);
+    facts.push_back({{"url", url}, {"http", o.status()}, {"before", o.status() == 200 ? o.body : json()}});
+  }
+  o.facts["order"] = order;
+  o.facts["identifiers"] = member(order, "identifiers", json::array());
+  o.facts["authorizations"] = facts;
+  OpResult r = op::finish(o, {200}, "authorization fetch");
+  if (!r.failure && facts.empty()) r.failure = "the order lists no authorizations";
+  return r;
 }
 
 // Responds to one challenge of `type` in every authorization of an order,
@@ -102,12 +223,16 @@ OpResult new_order(ServerExecutor& ex, const json& args, Observation& o) {
 OpResult authorize(ServerExecutor& ex, const json& args, Observation& o) {
   const std::string key_name = op::arg_string(args, "key", "account");
   const std::string type = op::arg_string(args, "type", "http-01");
+  const json response_payload = args.contains("response") && args["response"].is_object() ? args["response"] : json::object();
   auto key = ex.key(key_name);
   if (!key) return harness_error(key.error().to_string());
   json order = fetch(ex, op::arg_string(args, "order"), key_name);
   if (!order.is_object() || !order.contains("authorizations"))
     return OpResult{op::result_of(o), "the order could not be fetched", std::nullopt};
   if (!ex.responders() && type != "none") return harness_error("no challenge responders are running");
+  o.facts["order"] = order;
+  o.facts["identifiers"] = member(order, "identifiers", json::array());
+  o.facts["response_payload"] = response_payload;
   json authz_facts = json::array();
   for (const auto& authz_url : order["authorizations"]) {
     if (!authz_url.is_string()) continue;
@@ -117,22 +242,24 @@ OpResult authorize(ServerExecutor& ex, const json& args, Observation& o) {
       authz_facts.push_back(fact);
       continue;
     }
-    if (authz.value("status", "") == "valid") {  // reused authorization
+    if (text(authz, "status") == "valid") {  // reused authorization
       fact["reused"] = true;
       authz_facts.push_back(fact);
       continue;
     }
-    const json ident = authz.value("identifier", json::object());
-    const std::string host = ident.value("value", "");
+    const json ident = member(authz, "identifier", json::object());
+    const std::string host = text(ident, "value");
+    const bool is_ip = text(ident, "type") == "ip";
     json chosen;
-    for (const auto& ch : authz.value("challenges", json::array()))
-      if (ch.is_object() && ch.value("type", "") == type) chosen = ch;
+    const json challenges = member(authz, "challenges", json::array());
+    for (const auto& ch : challenges.is_array() ? challenges : json::array())
+      if (text(ch, "type") == type) chosen = ch;
     if (!chosen.is_object()) {
       fact["error"] = "no " + type + " challenge offered";
       authz_facts.push_back(fact);
       continue;
     }
-    const std::string token = chosen.value("token", "");
+    const std::string token = text(chosen, "token");
     const std::string keyauth = jose::key_authorization(token, (*key)->public_jwk());
     if (type == "http-01") {
       if (auto s = ex.responders()->add_http01_token(token, keyauth); !s) fact["error"] = s.error().to_string();
@@ -142,11 +269,18 @@ OpResult authorize(ServerExecutor& ex, const json& args, Observation& o) {
       ex.responders()->add_tls_alpn_key_authorization(host, keyauth);
     }
     fact["challenge"] = chosen;
-    op::signed_post(ex, o, chosen.value("url", ""), json::object(), key_name, true);
+    op::signed_post(ex, o, text(chosen, "url"), response_payload, key_name, true);
     fact["response_status"] = o.status();
     fact["response"] = o.body;
-    if (o.status() == 200) fact["after"] = poll_until(ex, o, authz_url, key_name, {"valid", "invalid", "deactivated", "expired", "revoked"});
-    fact["validation"] = validation_seen(*ex.responders(), type, host, token);
+    if (o.status() == 200) {
+      const std::size_t polls_before = o.facts.value("polls", json::array()).size();
+      fact["after"] = poll_until(ex, o, authz_url, key_name, {"valid", "invalid", "deactivated", "expired", "revoked"});
+      fact["polls"] = json::array();
+      const json& polls = o.facts["polls"];
+      for (std::size_t i = polls_before; i < polls.size(); ++i) fact["polls"].push_back(polls[i]);
+    }
+    fact["validation"] = validation_seen(*ex.responders(), type, host, token, is_ip);
+    if (is_ip) fact["dns_lookups_of_address"] = dns_lookups_of_address(*ex.responders(), host);
     authz_facts.push_back(fact);
   }
   o.facts["authorizations"] = authz_facts;
@@ -155,36 +289,78 @@ OpResult authorize(ServerExecutor& ex, const json& args, Observation& o) {
   for (const auto& f : authz_facts) {
     if (r.failure || o.mutations.any()) break;
     if (f.contains("error")) r.failure = f["url"].get<std::string>() + ": " + f["error"].get<std::string>();
-    else if (f.contains("after") && f["after"].value("status", "") != "valid")
-      r.failure = f["url"].get<std::string>() + " ended " + f["after"].value("status", "?");
+    else if (f.contains("after") && text(f["after"], "status") != "valid")
+      r.failure = f["url"].get<std::string>() + " ended \"" + text(f["after"], "status") + "\"";
   }
   return r;
 }
 
 OpResult poll(ServerExecutor& ex, const json& args, Observation& o) {
   std::vector<std::string> until;
-  for (const auto& s : args.value("until", json::array({"valid", "invalid"}))) until.push_back(s.get<std::string>());
+  for (const auto& s : args.value("until", json::array({"valid", "invalid"})))
+    if (s.is_string()) until.push_back(s.get<std::string>());
   poll_until(ex, o, op::arg_string(args, "url"), op::arg_string(args, "key", "account"), until);
   o.facts["resource"] = op::arg_string(args, "resource");
   OpResult r = op::finish(o, {200}, "poll");
   if (!r.failure && o.facts.value("poll_timed_out", false))
-    r.failure = "still " + o.body.value("status", "?") + " after " + std::to_string(ex.config().poll_timeout.count()) + " s";
+    r.failure = "still \"" + text(o.body, "status") + "\" after " + std::to_string(ex.config().poll_timeout.count()) + " s";
   return r;
 }
 
+// An RSA-1024 key: too weak for any certificate, which is the point of the
+// weak-key CSR.  Generated here because the harness's key generator only
+// makes keys fit for use.
+Result<std::shared_ptr<jose::PrivateKey>> weak_rsa_key() {
+  std::unique_ptr<EVP_PKEY_CTX, EvpPkeyCtxFree> ctx(EVP_PKEY_CTX_new_id(EVP_PKEY_RSA, nullptr));
+  if (!ctx || EVP_PKEY_keygen_init(ctx.get()) <= 0 || EVP_PKEY_CTX_set_rsa_keygen_bits(ctx.get(), 1024) <= 0)
+    return make_error("weak-key", "OpenSSL cannot set up RSA-1024 key generation");
+  EVP_PKEY* raw = nullptr;
+  if (EVP_PKEY_keygen(ctx.get(), &raw) <= 0) return make_error("weak-key", "RSA-1024 key generation failed");
+  std::unique_ptr<EVP_PKEY, EvpPkeyFree> pkey(raw);
+  std::unique_ptr<BIO, BioFree> bio(BIO_new(BIO_s_mem()));
+  if (!bio || PEM_write_bio_PrivateKey(bio.get(), pkey.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1)
+    return make_error("weak-key", "cannot write the RSA-1024 key as PEM");
+  char* data = nullptr;
+  const long len = BIO_get_mem_data(bio.get(), &data);
+  auto key = jose::PrivateKey::from_pem(std::string_view(data, static_cast<std::size_t>(len)));
+  if (!key) return key.error().nested("weak-key");
+  return std::make_shared<jose::PrivateKey>(std::move(*key));
+}
+
+// The key a finalize variant puts into its CSR.
+Result<std::shared_ptr<jose::PrivateKey>> csr_key(ServerExecutor& ex, const std::string& variant, const json& args,
+                                                  const std::string& account_key) {
+  if (variant == "account-key") return ex.key(account_key);
+  if (variant == "other-account-key") {
+    const std::string other = op::arg_string(args, "cert_key", "other");
+    if (!ex.state().accounts.count(other)) return make_error("args.cert_key", "no account was registered with key " + other);
+    return ex.key(other);
+  }
+  if (variant == "weak-key") {
+    auto key = weak_rsa_key();
+    if (key) ex.state().keys["weak-cert"] = *key;
+    return key;
+  }
+  return ex.key(op::arg_string(args, "cert_key", "cert"), op::arg_string(args, "cert_key_type"));
+}
+
 OpResult finalize(ServerExecutor& ex, const json& args, Observation& o) {
+  static const std::vector<std::string> variants = {"matching",          "missing-name", "extra-name",   "account-key",
+                                                    "other-account-key", "bad-signature", "weak-key"};
   const std::string key_name = op::arg_string(args, "key", "account");
   const std::string variant = op::arg_string(args, "csr", "matching");
-  json order = fetch(ex, op::arg_string(args, "order"), key_name);
+  if (std::find(variants.begin(), variants.end(), variant) == variants.end())
+    return harness_error("unknown CSR variant \"" + variant + "\"");
+  const std::string order_url = op::arg_string(args, "order");
+  json order = fetch(ex, order_url, key_name);
   if (!order.is_object()) return OpResult{op::result_of(o), "the order could not be fetched", std::nullopt};
   std::vector<client::CsrIdentifier> ids;
-  for (const auto& id : order.value("identifiers", json::array()))
-    ids.push_back({id.value("type", ""), id.value("value", "")});
+  const json ordered = member(order, "identifiers", json::array());
+  for (const auto& id : ordered.is_array() ? ordered : json::array()) ids.push_back({text(id, "type"), text(id, "value")});
   if (variant == "missing-name" && ids.size() > 1) ids.pop_back();
   else if (variant == "missing-name") ids.clear();
   if (variant == "extra-name") ids.push_back({"dns", ex.random_label() + ".extra." + ex.config().domain_suffix});
-  const std::string cert_key_name = variant == "account-key" ? key_name : op::arg_string(args, "cert_key", "cert");
-  auto cert_key = ex.key(cert_key_name, op::arg_string(args, "cert_key_type"));
+  auto cert_key = csr_key(ex, variant, args, key_name);
   if (!cert_key) return harness_error(cert_key.error().to_string());
   auto csr = client::build_csr(**cert_key, ids, {.corrupt_signature = variant == "bad-signature"});
   if (!csr) return harness_error("cannot build the CSR: " + csr.error().to_string());
@@ -193,10 +369,21 @@ OpResult finalize(ServerExecutor& ex, const json& args, Observation& o) {
   o.facts["csr"] = variant;
   o.facts["csr_identifiers"] = names;
   o.facts["order_before"] = order;
-  o.facts["identifiers"] = order.value("identifiers", json::array());
-  op::signed_post(ex, o, order.value("finalize", ""), json{{"csr", jose::base64url_encode(*csr)}}, key_name, true);
-  const bool expect_rejection = variant != "matching";
-  if (expect_rejection) {
+  o.facts["identifiers"] = member(order, "identifiers", json::array());
+  op::signed_post(ex, o, text(order, "finalize"), json{{"csr", jose::base64url_encode(*csr)}}, key_name, true);
+  // What became of the order: a refused CSR should leave it ready (§7.4),
+  // an accepted one should lead to a certificate unless something (such as
+  // a deactivated authorization) forbids it.
+  json after = fetch(ex, order_url, key_name);
+  if (o.status() == 200 && member(args, "wait", false) == true) {
+    const auto deadline = Clock::now() + ex.config().poll_timeout;
+    while (text(after, "status") == "processing" && Clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      after = fetch(ex, order_url, key_name);
+    }
+  }
+  o.facts["order_after"] = after;
+  if (variant != "matching") {
     OpResult r;
     r.result = op::result_of(o);
     if (o.facts.contains("harness_error")) r.harness_error = o.facts["harness_error"].get<std::string>();
@@ -205,9 +392,36 @@ OpResult finalize(ServerExecutor& ex, const json& args, Observation& o) {
   return op::finish(o, {200}, "finalize");
 }
 
+// The alternate chains a certificate answer links to (§7.4.2), each fetched
+// with POST-as-GET.
+json fetch_alternates(ServerExecutor& ex, const Observation& o, const std::string& key_name) {
+  json out = json::array();
+  auto links = http::parse_link_headers(o.main->response->get_all("Link"));
+  if (!links) return out;
+  auto resolved = http::resolve_links(*links, o.main->request.url);
+  auto key = ex.key(key_name);
+  auto acct = ex.state().accounts.find(key_name);
+  if (!key || acct == ex.state().accounts.end()) return out;
+  for (const auto& link : http::find_links(resolved ? *resolved : *links, "alternate")) {
+    if (out.size() == kMaxAlternates) break;
+    client::Posted p = ex.session().post(link.uri, std::nullopt, client::Signer{key->get(), acct->second});
+    json alt = {{"url", link.uri}, {"exchange", p.exchange.id}, {"http", 0}};
+    if (p.exchange.response) {
+      alt["http"] = p.exchange.response->status;
+      alt["content_type"] = p.exchange.response->get("Content-Type").value_or("");
+      if (p.exchange.response->status == 200) alt["chain"] = p.exchange.response->body;
+    } else {
+      alt["error"] = p.exchange.error;
+    }
+    out.push_back(alt);
+  }
+  return out;
+}
+
 OpResult certificate(ServerExecutor& ex, const json& args, Observation& o) {
   const std::string url = op::arg_string(args, "url");
-  op::signed_post(ex, o, url, std::nullopt, op::arg_string(args, "key", "account"), true);
+  const std::string key_name = op::arg_string(args, "key", "account");
+  op::signed_post(ex, o, url, std::nullopt, key_name, true);
   OpResult r = op::finish(o, {200}, "certificate download");
   if (o.main && o.main->response && o.status() == 200) {
     ex.state().certificates[url] = o.main->response->body;
@@ -215,6 +429,8 @@ OpResult certificate(ServerExecutor& ex, const json& args, Observation& o) {
     if (args.contains("identifiers")) o.facts["identifiers"] = args["identifiers"];
     auto key = ex.state().keys.find(op::arg_string(args, "cert_key", "cert"));
     if (key != ex.state().keys.end()) o.facts["cert_spki_b64"] = jose::base64url_encode(client::spki_of(*key->second));
+    o.facts["alternates"] = fetch_alternates(ex, o, key_name);
+    r.result = op::result_of(o);
   }
   return r;
 }
@@ -228,14 +444,24 @@ OpResult revoke(ServerExecutor& ex, const json& args, Observation& o) {
   json payload = {{"certificate", jose::base64url_encode(chain->front().der)}};
   if (args.contains("reason")) payload["reason"] = args["reason"];
   o.facts["payload"] = payload;
-  const bool by_cert_key = op::arg_string(args, "by", "account") == "certificate-key";
+  const std::string by = op::arg_string(args, "by", "account");
+  const bool by_cert_key = by == "certificate-key";
   const std::string signer = by_cert_key ? op::arg_string(args, "cert_key", "cert") : op::arg_string(args, "key", "account");
+  o.facts["by"] = by;
+  o.facts["signer"] = signer;
   op::signed_post(ex, o, ex.session().endpoint("revokeCert"), payload, signer, !by_cert_key);
   return op::finish(o, {200}, "revokeCert");
 }
 
+// Posts {"status": "deactivated"}; with `owner`, reads the authorization back
+// with the owner's key so a refused request can be shown to have changed
+// nothing.
 OpResult deactivate_authorization(ServerExecutor& ex, const json& args, Observation& o) {
-  op::signed_post(ex, o, op::arg_string(args, "url"), json{{"status", "deactivated"}}, op::arg_string(args, "key", "account"), true);
+  const std::string url = op::arg_string(args, "url");
+  const std::string owner = op::arg_string(args, "owner");
+  if (!owner.empty()) o.facts["before"] = fetch(ex, url, owner);
+  op::signed_post(ex, o, url, json{{"status", "deactivated"}}, op::arg_string(args, "key", "account"), true);
+  if (!owner.empty()) o.facts["after"] = fetch(ex, url, owner);
   return op::finish(o, {200}, "authorization deactivation");
 }
 
@@ -243,17 +469,25 @@ OpResult deactivate_authorization(ServerExecutor& ex, const json& args, Observat
 
 std::vector<OpDef> ops_orders() {
   return {
-      OpDef{"new-order", "newOrder for identifiers", {"key", "identifiers", "dns", "ip", "notBefore", "notAfter"}, true, new_order},
-      OpDef{"authorize", "answer one challenge type in every authorization of an order and wait for the outcome",
-            {"key", "order", "type"}, true, authorize},
+      OpDef{"new-order", "newOrder for identifiers (notBefore/notAfter absolute, or not_before_in/not_after_in seconds from now)",
+            {"key", "identifiers", "dns", "ip", "notBefore", "notAfter", "not_before_in", "not_after_in"}, true, new_order},
+      OpDef{"new-authz", "newAuthz (pre-authorization) for one identifier", {"key", "identifier", "dns", "ip"}, true, new_authz},
+      OpDef{"authorizations", "fetch an order and each of its authorizations without answering challenges", {"key", "order"},
+            true, authorizations},
+      OpDef{"authorize",
+            "answer one challenge type in every authorization of an order (payload `response`, default {}) and wait for the outcome",
+            {"key", "order", "type", "response"}, true, authorize},
       OpDef{"poll", "POST-as-GET a resource until its status is one of `until`", {"key", "url", "until", "resource"}, true, poll},
-      OpDef{"finalize", "finalize an order with a CSR variant: matching, missing-name, extra-name, account-key, bad-signature",
-            {"key", "order", "csr", "cert_key", "cert_key_type"}, true, finalize},
-      OpDef{"certificate", "download a certificate chain", {"key", "url", "identifiers", "cert_key"}, true, certificate},
-      OpDef{"revoke", "revokeCert by the account key or the certificate key", {"key", "certificate", "by", "reason", "cert_key"}, true,
-            revoke},
-      OpDef{"deactivate-authorization", "set an authorization's status to deactivated", {"key", "url"}, true,
-            deactivate_authorization},
+      OpDef{"finalize",
+            "finalize an order with a CSR variant: matching, missing-name, extra-name, account-key, other-account-key, "
+            "bad-signature, weak-key (RSA-1024); `wait` polls an accepted order until it leaves processing",
+            {"key", "order", "csr", "cert_key", "cert_key_type", "wait"}, true, finalize},
+      OpDef{"certificate", "download a certificate chain and the alternates it links to", {"key", "url", "identifiers", "cert_key"},
+            true, certificate},
+      OpDef{"revoke", "revokeCert by the account key (kid) or the certificate key (jwk)", {"key", "certificate", "by", "reason", "cert_key"},
+            true, revoke},
+      OpDef{"deactivate-authorization", "set an authorization's status to deactivated (`owner` reads it back)",
+            {"key", "url", "owner"}, true, deactivate_authorization},
   };
 }
 

@@ -15,14 +15,18 @@ Result<std::string> string_knob(const json& value, const std::string& name) {
 
 const std::vector<std::string>& Mutations::names() {
   static const std::vector<std::string> all = {
-      "protected.nonce", "protected.url", "protected.key", "protected.kid",     "protected.alg",
-      "protected.crit",  "signature",     "payload",       "http.content-type", "http.method"};
+      "protected.nonce",   "protected.url",          "protected.key",     "protected.kid",
+      "protected.jwk",     "protected.b64",          "protected.alg",     "protected.crit",
+      "signature",         "payload",                "jws.padding",       "jws.unprotected-header",
+      "jws.serialization", "http.content-type",      "http.method"};
   return all;
 }
 
 bool Mutations::any() const {
-  return nonce != Nonce::normal || omit_url || mangle_url || url || key_header != KeyHeader::normal || kid || alg ||
-         crit || signature != Signature::normal || payload || content_type || omit_content_type || plain_get;
+  return nonce != Nonce::normal || omit_url || mangle_url || reencode_url || url || key_header != KeyHeader::normal ||
+         kid || jwk != Jwk::normal || unencoded_payload || alg || crit || signature != Signature::normal || payload ||
+         padding != Padding::none || unprotected_header || serialization != Serialization::flattened || content_type ||
+         omit_content_type || plain_get;
 }
 
 Result<Mutations> Mutations::parse(const json& mutate) {
@@ -50,6 +54,7 @@ Result<Mutations> Mutations::parse(const json& mutate) {
     } else if (name == "protected.url") {
       if (v == "omit") m.omit_url = true;
       else if (v == "mangle") m.mangle_url = true;
+      else if (v == "reencode") m.reencode_url = true;
       else m.url = v;
     } else if (name == "protected.key") {
       if (v == "jwk+kid") m.key_header = KeyHeader::both;
@@ -58,6 +63,26 @@ Result<Mutations> Mutations::parse(const json& mutate) {
       else return make_error(name, "must be jwk+kid, jwk or kid");
     } else if (name == "protected.kid") {
       m.kid = v;
+    } else if (name == "protected.jwk") {
+      if (v == "extra-members") m.jwk = Jwk::extra_members;
+      else if (v == "weak-rsa") m.jwk = Jwk::weak_rsa;
+      else return make_error(name, "must be extra-members or weak-rsa");
+    } else if (name == "protected.b64") {
+      if (v != "false") return make_error(name, "must be false (as a string)");
+      m.unencoded_payload = true;
+    } else if (name == "jws.padding") {
+      if (v == "protected") m.padding = Padding::protected_header;
+      else if (v == "payload") m.padding = Padding::payload;
+      else if (v == "signature") m.padding = Padding::signature;
+      else return make_error(name, "must be protected, payload or signature");
+    } else if (name == "jws.unprotected-header") {
+      if (v != "add") return make_error(name, "must be add");
+      m.unprotected_header = true;
+    } else if (name == "jws.serialization") {
+      if (v == "compact") m.serialization = Serialization::compact;
+      else if (v == "general") m.serialization = Serialization::general;
+      else if (v == "two-signatures") m.serialization = Serialization::two_signatures;
+      else return make_error(name, "must be compact, general or two-signatures");
     } else if (name == "protected.alg") {
       m.alg = v;
     } else if (name == "signature") {

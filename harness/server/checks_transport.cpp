@@ -1,6 +1,11 @@
 // RFC 8555 §6: HTTPS, request authentication, URLs, nonces, errors.
+#include <algorithm>
+#include <cstdint>
 #include <functional>
+#include <map>
 
+#include "common/json.hpp"
+#include "http/retry_after.hpp"
 #include "jose/base64url.hpp"
 #include "server/check.hpp"
 
@@ -54,12 +59,177 @@ Judgement nonce_is_base64url(const Observation& o) {
   return Judgement::pass(std::to_string(seen) + " nonces, all base64url");
 }
 
+// The op retried the request with the nonce the badNonce error offered
+// (facts.nonce_retry); that retry must not be refused for its nonce.
 Judgement bad_nonce_supplies_usable_nonce(const Observation& o) {
   if (auto j = judge::no_answer(o)) return *j;
   if (problem_type(o.body) != "badNonce") return Judgement::skip("the answer was not a badNonce error");
   auto nonce = o.header("Replay-Nonce");
   if (!nonce || nonce->empty()) return Judgement::fail("the badNonce error carries no fresh Replay-Nonce");
-  return Judgement::pass("the badNonce error carries a fresh nonce");
+  const json retry = o.facts.value("nonce_retry", json::object());
+  if (!retry.contains("exchange")) return Judgement::error("the retry with the offered nonce was not sent: " + retry.value("error", std::string("unknown reason")));
+  std::vector<std::string> ev = {o.main->id, retry["exchange"].get<std::string>()};
+  if (!retry.contains("status")) return Judgement::fail("the retry with the offered nonce got no answer: " + retry.value("error", std::string()), ev);
+  const int status = retry["status"].get<int>();
+  const std::string type = retry.value("type", std::string());
+  if (status >= 200 && status < 300)
+    return Judgement::pass("the badNonce error's nonce was accepted on the retry (HTTP " + std::to_string(status) + ")", ev);
+  return Judgement::fail("the retry with the nonce the badNonce error offered was refused: HTTP " + std::to_string(status) +
+                             (type.empty() ? "" : " " + type),
+                         ev);
+}
+
+// Unique, and not a counter: consecutive nonces read as numbers (first and
+// last eight decoded bytes) must not advance in small or constant steps.
+Judgement nonces_unique(const Observation& o) {
+  std::vector<std::pair<std::string, std::string>> seen;  // nonce, exchange id
+  for (const auto& ex : o.exchanges)
+    if (ex.response)
+      if (auto n = ex.response->get("Replay-Nonce"); n && !n->empty()) seen.emplace_back(*n, ex.id);
+  if (seen.size() < 2) return Judgement::skip("fewer than two nonces in this step");
+  std::map<std::string, std::string> first;
+  for (const auto& [nonce, id] : seen) {
+    auto [it, fresh] = first.emplace(nonce, id);
+    if (!fresh) return Judgement::fail("nonce \"" + nonce + "\" was issued twice", {it->second, id});
+  }
+  if (seen.size() >= 5) {
+    for (const bool tail : {false, true}) {
+      std::vector<std::uint64_t> values;
+      for (const auto& entry : seen) {
+        auto raw = jose::base64url_decode(entry.first);
+        const std::string bytes = raw ? *raw : entry.first;
+        const std::size_t n = std::min<std::size_t>(8, bytes.size());
+        const std::size_t from = tail ? bytes.size() - n : 0;
+        std::uint64_t v = 0;
+        for (std::size_t i = from; i < from + n; ++i) v = (v << 8) | static_cast<unsigned char>(bytes[i]);
+        values.push_back(v);
+      }
+      bool small = true, constant = true;
+      for (std::size_t i = 1; i < values.size(); ++i) {
+        const std::uint64_t step = values[i] - values[i - 1];
+        const std::uint64_t magnitude = std::min(step, values[i - 1] - values[i]);
+        if (magnitude >= (std::uint64_t{1} << 24)) small = false;
+        if (step != values[1] - values[0]) constant = false;
+      }
+      if (small || constant)
+        return Judgement::fail(std::string("the ") + (tail ? "last" : "first") + " bytes of " + std::to_string(seen.size()) +
+                                   " consecutive nonces advance like a counter (" + seen[0].first + ", " + seen[1].first +
+                                   ", ...)",
+                               {seen[0].second, seen[1].second});
+    }
+  }
+  return Judgement::pass(std::to_string(seen.size()) + " nonces, all distinct" +
+                         (seen.size() >= 5 ? ", no counter-like progression" : ""));
+}
+
+Judgement es256_supported(const Observation& o) {
+  if (auto j = judge::no_answer(o)) return *j;
+  const json header = o.facts.value("protected", json::object());
+  if (header.value("alg", "") != "ES256") return Judgement::skip("the request was not signed with ES256");
+  if (o.status() >= 200 && o.status() < 300)
+    return Judgement::pass("ES256-signed request accepted (HTTP " + std::to_string(o.status()) + ")");
+  const std::string type = problem_type(o.body);
+  return Judgement::fail("ES256-signed request with a P-256 key refused: HTTP " + std::to_string(o.status()) +
+                         (type.empty() ? "" : " " + type));
+}
+
+// The account was registered with a jwk carrying optional members; the
+// harness answered the challenge with the RFC 7638 thumbprint of the
+// required members only.  Validation succeeds only if the server hashed the
+// same members.
+Judgement thumbprint_required_members(const Observation& o) {
+  if (!o.facts.contains("authorizations")) return Judgement::skip("no challenge was answered");
+  int valid = 0;
+  for (const auto& a : o.facts["authorizations"]) {
+    if (a.value("reused", false) || !a.contains("after") || !a["after"].is_object()) continue;
+    const std::string status = a["after"].value("status", "");
+    if (status == "valid") {
+      ++valid;
+      continue;
+    }
+    std::string detail;
+    for (const auto& ch : a["after"].value("challenges", json::array()))
+      if (ch.is_object() && ch.contains("error") && ch["error"].is_object()) detail = ch["error"].value("detail", "");
+    return Judgement::fail("a key authorization built from the thumbprint of the required jwk members was not accepted: "
+                           "authorization " + status + (detail.empty() ? "" : " (" + detail + ")"));
+  }
+  if (valid == 0) return Judgement::skip("no authorization was validated in this step");
+  return Judgement::pass(std::to_string(valid) + " challenges validated with the thumbprint of the required members");
+}
+
+Judgement rate_limited_type(const Observation& o) {
+  int limited = 0;
+  for (const auto& ex : o.exchanges) {
+    if (!ex.response) continue;
+    auto doc = parse_json(ex.response->body);
+    const std::string type = doc ? problem_type(*doc) : std::string();
+    if (ex.response->status != 429 && type != "rateLimited") continue;
+    ++limited;
+    if (type != "rateLimited")
+      return Judgement::fail("HTTP 429 answer with error type \"" + (type.empty() ? std::string("(none)") : type) +
+                                 "\", expected rateLimited",
+                             {ex.id});
+  }
+  if (limited == 0)
+    return Judgement::skip("the target limited none of the " + o.facts.value("sent", json(0)).dump() + " requests");
+  return Judgement::pass(std::to_string(limited) + " rate-limited answers, all of type rateLimited");
+}
+
+Judgement rate_limited_retry_after(const Observation& o) {
+  int limited = 0;
+  for (const auto& ex : o.exchanges) {
+    if (!ex.response) continue;
+    auto doc = parse_json(ex.response->body);
+    if (!doc || problem_type(*doc) != "rateLimited") continue;
+    ++limited;
+    auto after = ex.response->get("Retry-After");
+    if (!after || after->empty()) return Judgement::fail("rateLimited answer without a Retry-After header", {ex.id});
+    if (!http::parse_retry_after(*after, ex.started_at))
+      return Judgement::fail("rateLimited answer with an unreadable Retry-After \"" + *after + "\"", {ex.id});
+  }
+  if (limited == 0) return Judgement::skip("no rateLimited answer in this step");
+  return Judgement::pass(std::to_string(limited) + " rateLimited answers, each with Retry-After");
+}
+
+Judgement identifier_only_in_subproblems(const Observation& o) {
+  if (auto j = judge::no_answer(o)) return *j;
+  if (o.status() < 400 || !o.body.is_object() || !o.body.contains("type")) return Judgement::skip("no problem document");
+  if (o.body.contains("identifier")) return Judgement::fail("the problem document has a top-level identifier member");
+  if (!o.body.contains("subproblems")) return Judgement::pass("no top-level identifier, no subproblems");
+  const json& subs = o.body["subproblems"];
+  if (!subs.is_array()) return Judgement::fail("subproblems is not an array");
+  for (std::size_t i = 0; i < subs.size(); ++i) {
+    const std::string where = "subproblems[" + std::to_string(i) + "]";
+    if (!subs[i].is_object()) return Judgement::fail(where + " is not an object");
+    if (!subs[i].contains("identifier")) continue;
+    const json& id = subs[i]["identifier"];
+    if (!id.is_object() || !id.contains("type") || !id["type"].is_string() || !id.contains("value") ||
+        !id["value"].is_string() || id["value"].get_ref<const std::string&>().empty())
+      return Judgement::fail(where + ".identifier is not an identifier object with string type and value: " + id.dump());
+  }
+  return Judgement::pass("no top-level identifier; " + std::to_string(subs.size()) + " subproblems well formed");
+}
+
+Judgement post_as_get_enforces_access(const Observation& o) {
+  if (auto j = judge::no_answer(o)) return *j;
+  if (o.status() >= 400 && o.status() < 500) {
+    const std::string type = problem_type(o.body);
+    return Judgement::pass("another account's POST-as-GET refused with HTTP " + std::to_string(o.status()) +
+                           (type.empty() ? "" : " " + type));
+  }
+  return Judgement::fail("POST-as-GET signed by another account answered HTTP " + std::to_string(o.status()) +
+                         (o.status() < 300 ? ": the resource was handed to an account that does not own it" : ""));
+}
+
+Judgement bad_signature_algorithm(const Observation& o) {
+  Judgement j = judge::rejected_with(o, {"badSignatureAlgorithm"}, "JWS with an unsupported alg");
+  if (j.kind != Judgement::held) return j;
+  const json algs = o.body.value("algorithms", json());
+  if (!algs.is_array() || algs.empty())
+    return Judgement::fail("badSignatureAlgorithm problem has no non-empty algorithms array listing the supported algs");
+  for (const auto& a : algs)
+    if (!a.is_string()) return Judgement::fail("algorithms holds a non-string: " + a.dump());
+  return Judgement::pass(j.message + ", supported algorithms " + algs.dump());
 }
 
 Judgement problem_document(const Observation& o) {
@@ -92,13 +262,24 @@ Judgement registered_urn_types(const Observation& o) {
 
 Judgement get_not_allowed(const Observation& o) {
   if (auto j = judge::no_answer(o)) return *j;
-  if (o.status() == 405) return Judgement::pass("plain GET refused with 405");
+  if (o.status() == 405) {
+    const std::string type = problem_type(o.body);
+    if (type != "malformed")
+      return Judgement::fail("plain GET refused with 405 but error type \"" + (type.empty() ? std::string("(none)") : type) +
+                             "\", expected malformed");
+    return Judgement::pass("plain GET refused with 405 malformed");
+  }
   if (o.status() >= 400 && o.status() < 500)
     return Judgement::fail("plain GET refused with HTTP " + std::to_string(o.status()) + ", expected 405 Method Not Allowed");
   return Judgement::fail("plain GET on a resource that needs POST-as-GET answered HTTP " + std::to_string(o.status()));
 }
 
-Judgement directory_and_nonce_get(const Observation& o) { return judge::status_is(o, {200, 204}, "plain GET"); }
+// Judged on a plain GET (or HEAD) and on a POST-as-GET of the same URLs.
+Judgement directory_and_nonce_get(const Observation& o) {
+  if (auto j = judge::no_answer(o)) return *j;
+  const std::string& method = o.main->request.method;
+  return judge::status_is(o, {200, 204}, (method == "POST" ? "POST-as-GET of " : "plain " + method + " of ") + o.main->request.url);
+}
 
 Judgement post_as_get_returns(const Observation& o) {
   auto j = judge::status_is(o, {200}, "POST-as-GET");
@@ -140,8 +321,17 @@ std::vector<CheckDef> checks_transport() {
       {"RFC8555-6.1-server-urls-use-https", {}, https_urls},
       rejection("RFC8555-6.2-alg-none-or-mac-refused", {"protected.alg"}, {"badSignatureAlgorithm", "malformed"},
                 "JWS with alg none or a MAC"),
-      rejection("RFC8555-6.2-bad-signature-algorithm-error", {"protected.alg"}, {"badSignatureAlgorithm"},
-                "JWS with an unsupported alg"),
+      {"RFC8555-6.2-bad-signature-algorithm-error", {"protected.alg"}, bad_signature_algorithm},
+      {"RFC8555-6.2-es256-supported", {}, es256_supported},
+      rejection("RFC8555-6.2-bad-public-key-error", {"protected.jwk"}, {"badPublicKey"}, "JWS signed by an RSA-1024 key"),
+      rejection("RFC7518-3.3-rsa-key-at-least-2048", {"protected.jwk"}, {}, "JWS signed by an RSA-1024 key"),
+      rejection("RFC7518-3.4-ecdsa-signature-raw-r-s", {"signature"}, {}, "ES256 signature in DER form"),
+      {"RFC7638-3.2-thumbprint-required-members-only", {}, thumbprint_required_members},
+      rejection("RFC8555-6.1-padded-base64url-rejected", {"jws.padding"}, {"malformed"}, "base64url text with '=' padding"),
+      rejection("RFC8555-6.2-jws-flattened-single-signature", {"jws.serialization"}, {},
+                "JWS not in the flattened JSON serialization with one signature"),
+      rejection("RFC8555-6.2-unprotected-header-or-b64-false-refused", {"jws.unprotected-header", "protected.b64"}, {},
+                "JWS with an unprotected header or an unencoded payload"),
       rejection("RFC8555-6.2-signature-verified", {"signature"}, {"malformed", "unauthorized"},
                 "JWS with a signature that does not verify"),
       rejection("RFC8555-6.2-jwk-and-kid-together-refused", {"protected.key"}, {"malformed"},
@@ -157,8 +347,11 @@ std::vector<CheckDef> checks_transport() {
       {"RFC8555-6.3-directory-and-nonce-allow-get", {}, directory_and_nonce_get},
       {"RFC8555-6.3-get-on-protected-resource-405", {"http.method"}, get_not_allowed},
       {"RFC8555-6.3-post-as-get-returns-resource", {}, post_as_get_returns},
+      {"RFC8555-6.3-post-as-get-enforces-access", {}, post_as_get_enforces_access},
       rejection("RFC8555-6.4-url-mismatch-unauthorized", {"protected.url"}, {"unauthorized"},
                 "JWS whose url does not match the request URL"),
+      rejection("RFC8555-6.4-url-exact-string-compare", {"protected.url"}, {"unauthorized", "malformed"},
+                "JWS whose url is the request URL re-encoded"),
       rejection("RFC8555-6.5-replayed-nonce-bad-nonce", {"protected.nonce"}, {"badNonce"}, "replayed nonce"),
       rejection("RFC8555-6.5-missing-or-unknown-nonce-bad-nonce", {"protected.nonce"}, {"badNonce"},
                 "missing or invented nonce"),
@@ -166,8 +359,12 @@ std::vector<CheckDef> checks_transport() {
       {"RFC8555-6.5-nonce-on-post-response", {}, nonce_on_post_response},
       {"RFC8555-6.5-nonce-on-error-response", {}, nonce_on_error_response},
       {"RFC8555-6.5.1-nonce-is-base64url", {}, nonce_is_base64url},
+      {"RFC8555-6.5.1-nonces-unique", {}, nonces_unique},
+      {"RFC8555-6.6-rate-limited-error-type", {}, rate_limited_type},
+      {"RFC8555-6.6-rate-limited-retry-after", {}, rate_limited_retry_after},
       {"RFC8555-6.7-error-is-problem-document", {}, problem_document},
       {"RFC8555-6.7-acme-urn-only-registered-types", {}, registered_urn_types},
+      {"RFC8555-6.7.1-identifier-only-in-subproblems", {}, identifier_only_in_subproblems},
   };
 }
 

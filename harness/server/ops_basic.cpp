@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "client/request_signer.hpp"
 #include "common/json.hpp"
 #include "http/link.hpp"
 #include "server/ops.hpp"
@@ -50,6 +51,64 @@ void capture(Observation& o, const http::Exchange& ex) {
   }
 }
 
+namespace {
+
+// §6.5: a badNonce error carries a fresh nonce the client may retry with.
+// The same request, without the nonce fault, is sent again with exactly that
+// nonce (not through the session's pool, which may hold older nonces), and
+// the answer is summarised for the check.
+json retry_with_offered_nonce(ServerExecutor& ex, const http::Exchange& refused, const std::string& url,
+                              const std::optional<json>& payload, const client::Signer& signer) {
+  json out = json::object();
+  auto offered = refused.response->get("Replay-Nonce");
+  if (!offered || offered->empty()) return out;
+  out["nonce"] = *offered;
+  auto body = client::sign_request(signer, url, *offered, payload);
+  if (!body) {
+    out["error"] = body.error().to_string();
+    return out;
+  }
+  http::Request req{"POST", url, {{"Content-Type", "application/jose+json"}}, body->body};
+  http::Exchange answer = ex.session().http().send(req);
+  out["exchange"] = answer.id;
+  if (!answer.response) {
+    out["error"] = answer.error;
+    return out;
+  }
+  out["status"] = answer.response->status;
+  auto doc = parse_json(answer.response->body);
+  out["type"] = doc ? problem_type(*doc) : std::string();
+  return out;
+}
+
+// Knob values that name scenario state rather than a literal (see
+// mutations.hpp): "account:<key>" is the URL of the account made with that
+// key, "directory:<member>" a directory URL; "+<suffix>" appends text.
+Result<std::string> resolve_reference(ServerExecutor& ex, const std::string& value, const std::string& knob) {
+  const auto colon = value.find(':');
+  if (colon == std::string::npos) return value;
+  const std::string kind = value.substr(0, colon);
+  if (kind != "account" && kind != "directory") return value;
+  std::string name = value.substr(colon + 1);
+  std::string suffix;
+  if (const auto plus = name.find('+'); plus != std::string::npos) {
+    suffix = name.substr(plus + 1);
+    name.resize(plus);
+  }
+  std::string url;
+  if (kind == "account") {
+    auto it = ex.state().accounts.find(name);
+    if (it == ex.state().accounts.end()) return make_error(knob, "no account for key \"" + name + "\" yet");
+    url = it->second;
+  } else {
+    url = ex.session().endpoint(name);
+    if (url.empty()) return make_error(knob, "the directory has no " + name);
+  }
+  return url + suffix;
+}
+
+}  // namespace
+
 void signed_post(ServerExecutor& ex, Observation& o, const std::string& url, const std::optional<json>& payload,
                  const std::string& key_name, bool use_kid) {
   auto key = ex.key(key_name);
@@ -62,7 +121,17 @@ void signed_post(ServerExecutor& ex, Observation& o, const std::string& url, con
     auto acct = ex.state().accounts.find(key_name);
     if (acct != ex.state().accounts.end()) signer.kid = acct->second;
   }
-  client::Posted posted = ex.session().post(url, payload, signer, o.mutations);
+  client::Mutations mutations = o.mutations;
+  for (auto [field, knob] : {std::pair{&mutations.kid, "protected.kid"}, std::pair{&mutations.url, "protected.url"}}) {
+    if (!*field) continue;
+    auto resolved = resolve_reference(ex, **field, knob);
+    if (!resolved) {
+      o.facts["harness_error"] = resolved.error().to_string();
+      return;
+    }
+    *field = *resolved;
+  }
+  client::Posted posted = ex.session().post(url, payload, signer, mutations);
   if (!posted.harness_error.empty()) {
     o.facts["harness_error"] = posted.harness_error;
     return;
@@ -71,6 +140,8 @@ void signed_post(ServerExecutor& ex, Observation& o, const std::string& url, con
   o.facts["protected"] = posted.protected_header;
   o.facts["nonce_sent"] = posted.nonce;
   capture(o, posted.exchange);
+  if (o.mutations.touches_nonce() && client::is_problem(posted.exchange, "badNonce"))
+    o.facts["nonce_retry"] = retry_with_offered_nonce(ex, posted.exchange, url, payload, signer);
 }
 
 OpResult finish(const Observation& o, std::vector<int> ok_statuses, const std::string& what) {
@@ -94,6 +165,39 @@ OpResult finish(const Observation& o, std::vector<int> ok_statuses, const std::s
 
 }  // namespace op
 
+namespace {
+
+bool rate_limited(const http::Exchange& answer) {
+  return answer.response && (answer.response->status == 429 || client::is_problem(answer, "rateLimited"));
+}
+
+// §6.6 can only be judged once the target limits something; a short burst
+// is the least intrusive way to find out.  Each request is a valid one.
+OpResult burst(ServerExecutor& ex, const json& args, Observation& o) {
+  const std::string kind = op::arg_string(args, "request", "new-order");
+  const int count = std::clamp(args.value("count", 20), 1, 100);
+  if (kind != "new-order" && kind != "new-nonce")
+    return OpResult{{}, std::nullopt, "args.request: must be new-order or new-nonce"};
+  int sent = 0;
+  for (; sent < count; ++sent) {
+    if (kind == "new-nonce") {
+      op::capture(o, ex.session().new_nonce("HEAD"));
+    } else {
+      const json payload = {{"identifiers", json::array({{{"type", "dns"}, {"value", ex.random_label() + "." + ex.config().domain_suffix}}})}};
+      op::signed_post(ex, o, ex.session().endpoint("newOrder"), payload, op::arg_string(args, "key", "account"), true);
+    }
+    if (o.facts.contains("harness_error") || !o.main || !o.main->response || rate_limited(*o.main)) break;
+  }
+  o.facts["sent"] = sent + (sent < count ? 1 : 0);
+  o.facts["rate_limited"] = o.main && rate_limited(*o.main);
+  OpResult r = op::finish(o, {200, 201, 204, 429}, "burst");
+  if (!r.failure && o.main && o.main->response && o.status() >= 400 && !rate_limited(*o.main))
+    r.failure = "burst answered HTTP " + std::to_string(o.status());
+  return r;
+}
+
+}  // namespace
+
 std::vector<OpDef> ops_basic() {
   return {
       OpDef{"directory", "GET the directory", {}, false,
@@ -101,22 +205,33 @@ std::vector<OpDef> ops_basic() {
               op::capture(o, ex.session().fetch_directory());
               return op::finish(o, {200}, "directory");
             }},
-      OpDef{"new-nonce", "newNonce by HEAD or GET", {"method"}, false,
+      OpDef{"new-nonce", "newNonce by HEAD or GET, `count` times (default 1, at most 200)", {"method", "count"}, false,
             [](ServerExecutor& ex, const json& args, Observation& o) {
               const std::string method = op::arg_string(args, "method", "HEAD");
-              op::capture(o, ex.session().new_nonce(method));
+              const int count = std::clamp(args.value("count", 1), 1, 200);
+              for (int i = 0; i < count; ++i) {
+                op::capture(o, ex.session().new_nonce(method));
+                if (!o.main->response) break;
+              }
               o.facts["method"] = method;
-              return op::finish(o, method == "HEAD" ? std::vector<int>{200, 204} : std::vector<int>{200, 204}, "newNonce");
+              // The status codes themselves are what the §7.2 checks judge.
+              return op::finish(o, {200, 204}, "newNonce");
             }},
+      OpDef{"burst",
+            "up to `count` (default 20, at most 100) back-to-back requests of one kind (`request`: new-order for a fresh "
+            "name, or new-nonce), stopping at the first 429 or rateLimited answer",
+            {"request", "count", "key"}, true, burst},
       OpDef{"get", "plain GET of a URL (no JWS)", {"url"}, false,
             [](ServerExecutor& ex, const json& args, Observation& o) {
               op::capture(o, ex.session().get(op::arg_string(args, "url")));
               return op::finish(o, {200}, "GET");
             }},
-      OpDef{"post-as-get", "POST-as-GET of a URL with an account key", {"url", "key", "resource"}, true,
+      OpDef{"post-as-get", "POST-as-GET of a URL with an account key; `previous`: an earlier copy of the resource to compare",
+            {"url", "key", "resource", "previous"}, true,
             [](ServerExecutor& ex, const json& args, Observation& o) {
               op::signed_post(ex, o, op::arg_string(args, "url"), std::nullopt, op::arg_string(args, "key", "account"), true);
               o.facts["resource"] = op::arg_string(args, "resource");
+              if (args.contains("previous")) o.facts["previous"] = args["previous"];
               return op::finish(o, {200}, "POST-as-GET");
             }},
   };

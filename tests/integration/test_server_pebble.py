@@ -111,3 +111,18 @@ def test_no_private_keys_in_reports(acmespec_bin, pebble, tmp_path):
         text = (tmp_path / "report" / name).read_text()
         assert "PRIVATE KEY" not in text
         assert '"d":' not in text.replace(" ", "")
+
+
+def test_alternate_chains_when_pebble_offers_them(acmespec_bin, pebble_factory, tmp_path):
+    pebble = pebble_factory(extra_env={"PEBBLE_ALTERNATE_ROOTS": "2"})
+    proc, record = run_server(acmespec_bin, pebble, tmp_path / "report", "--scenario", "certificate-alternate-chains")
+    checks = {c["id"]: c for c in record["scenarios"][0]["checks"]}
+    for cid in ("RFC8555-7.4.2-alternate-chain-links", "RFC8555-7.4.2-alternates-same-leaf"):
+        assert checks[cid]["outcome"] == "pass", checks[cid]
+
+
+def test_alternate_chain_checks_skip_without_them(acmespec_bin, pebble, tmp_path):
+    proc, record = run_server(acmespec_bin, pebble, tmp_path / "report", "--scenario", "certificate-alternate-chains")
+    checks = {c["id"]: c for c in record["scenarios"][0]["checks"]}
+    assert checks["RFC8555-7.4.2-alternates-same-leaf"]["outcome"] == "skip"
+    assert checks["RFC8555-7.4.2-alternates-same-leaf"]["message"]

@@ -22,7 +22,7 @@ Run run(std::vector<std::string> args, cli::Environment env = {}) {
 }
 }  // namespace
 
-TEST_CASE("--version and --help succeed", "[cli]") {
+TEST_CASE("the version and help flags succeed", "[cli]") {
   auto v = run({"--version"});
   CHECK(v.code == 0);
   CHECK(v.out == "acmespec " + cli::version() + "\n");

@@ -3,6 +3,10 @@
 #include "client/request_signer.hpp"
 #include "jose/jws.hpp"
 #include "jose/acme_header.hpp"
+#include "jose/base64url.hpp"
+#include "jose/signature.hpp"
+
+#include <algorithm>
 
 using namespace acmespec;
 using nlohmann::json;
@@ -123,4 +127,109 @@ TEST_CASE("key change inner JWS and EAB are well formed", "[signer]") {
   CHECK(e->protected_header["kid"] == "kid-1");
   CHECK(jose::verify_flattened_mac(*e, "0123456789abcdef0123456789abcdef").ok());
   CHECK_FALSE(jose::verify_flattened_mac(*e, "fedcba9876543210fedcba9876543210").ok());
+}
+
+namespace {
+// The raw members of a mutated body, which parse_flattened rightly refuses.
+json members(const client::SignedBody& body) { return json::parse(body.body); }
+bool verifies(const std::string& signing_input, const std::string& signature_b64) {
+  auto sig = jose::base64url_decode(signature_b64);
+  return sig && jose::verify(jose::Alg::ES256, p256().public_jwk(), signing_input, *sig).ok();
+}
+std::string strip_padding(std::string s) {
+  while (!s.empty() && s.back() == '=') s.pop_back();
+  return s;
+}
+}  // namespace
+
+TEST_CASE("padding knobs pad one member and sign over the padded texts", "[signer]") {
+  client::Signer s{&p256(), "https://ca/acct/1"};
+  for (const char* where : {"protected", "payload", "signature"}) {
+    INFO(where);
+    auto body = client::sign_request(s, "https://ca/x", "bm9uY2U", json{{"a", 1}}, mut({{"jws.padding", where}}));
+    REQUIRE(body.ok());
+    const json m = members(*body);
+    const std::string p = m["protected"], pl = m["payload"], sig = m["signature"];
+    const std::string& padded = std::string(where) == "protected" ? p : std::string(where) == "payload" ? pl : sig;
+    CHECK(padded.back() == '=');
+    CHECK(padded.size() % 4 == 0);
+    for (const auto* other : {&p, &pl, &sig})
+      if (other != &padded) CHECK(other->find('=') == std::string::npos);
+    // The signature covers the texts as sent; only its own padding must go.
+    CHECK(verifies(p + "." + pl, strip_padding(sig)));
+  }
+  // An empty payload (POST-as-GET) has nothing to pad.
+  CHECK_FALSE(client::sign_request(s, "https://ca/x", "bm9uY2U", std::nullopt, mut({{"jws.padding", "payload"}})).ok());
+}
+
+TEST_CASE("serialization, unprotected header and b64 knobs", "[signer]") {
+  client::Signer s{&p256(), "https://ca/acct/1"};
+  auto compact = client::sign_request(s, "https://ca/x", "bm9uY2U", json{{"a", 1}}, mut({{"jws.serialization", "compact"}}));
+  REQUIRE(compact.ok());
+  CHECK(std::count(compact->body.begin(), compact->body.end(), '.') == 2);
+  CHECK(compact->body.front() != '{');
+  const auto first = compact->body.find('.'), last = compact->body.rfind('.');
+  CHECK(verifies(compact->body.substr(0, last), compact->body.substr(last + 1)));
+  CHECK(first < last);
+
+  auto general = client::sign_request(s, "https://ca/x", "bm9uY2U", json{{"a", 1}}, mut({{"jws.serialization", "general"}}));
+  REQUIRE(general.ok());
+  CHECK(members(*general)["signatures"].size() == 1);
+  CHECK_FALSE(members(*general).contains("signature"));
+  auto two = client::sign_request(s, "https://ca/x", "bm9uY2U", json{{"a", 1}}, mut({{"jws.serialization", "two-signatures"}}));
+  REQUIRE(two.ok());
+  const json t = members(*two);
+  REQUIRE(t["signatures"].size() == 2);
+  CHECK(verifies(t["signatures"][1]["protected"].get<std::string>() + "." + t["payload"].get<std::string>(),
+                 t["signatures"][1]["signature"]));
+
+  auto unprotected = client::sign_request(s, "https://ca/x", "bm9uY2U", json{{"a", 1}}, mut({{"jws.unprotected-header", "add"}}));
+  REQUIRE(unprotected.ok());
+  CHECK(members(*unprotected)["header"].is_object());
+  CHECK(jose::verify_flattened(parsed(*unprotected), p256().public_jwk()).ok());
+
+  auto b64 = client::sign_request(s, "https://ca/x", "bm9uY2U", json{{"a", 1}}, mut({{"protected.b64", "false"}}));
+  REQUIRE(b64.ok());
+  const json b = members(*b64);
+  CHECK(b["payload"] == R"({"a":1})");
+  CHECK(b64->protected_header["b64"] == false);
+  CHECK(b64->protected_header["crit"] == json::array({"b64"}));
+  CHECK(verifies(b["protected"].get<std::string>() + "." + R"({"a":1})", b["signature"]));
+}
+
+TEST_CASE("jwk and url knobs", "[signer]") {
+  client::Signer jwk_signer{&p256(), ""};
+  auto extra = client::sign_request(jwk_signer, "https://ca/new-acct", "bm9uY2U", json::object(),
+                                    mut({{"protected.jwk", "extra-members"}}));
+  REQUIRE(extra.ok());
+  auto e = parsed(*extra);
+  CHECK(e.protected_header["jwk"]["use"] == "sig");
+  CHECK(e.protected_header["jwk"]["kid"] == "acmespec-extra-member");
+  CHECK(jose::verify_flattened(e, p256().public_jwk()).ok());
+  auto extra_jwk = jose::Jwk::parse(e.protected_header["jwk"]);
+  REQUIRE(extra_jwk.ok());
+  CHECK(extra_jwk->thumbprint() == p256().public_jwk().thumbprint());
+
+  auto weak = client::sign_request(jwk_signer, "https://ca/new-acct", "bm9uY2U", json::object(),
+                                   mut({{"protected.jwk", "weak-rsa"}}));
+  REQUIRE(weak.ok());
+  CHECK(weak->protected_header["alg"] == "RS256");
+  CHECK(weak->protected_header["jwk"]["kty"] == "RSA");
+  auto modulus = jose::base64url_decode(weak->protected_header["jwk"]["n"].get<std::string>());
+  REQUIRE(modulus.ok());
+  CHECK(modulus->size() == 128);
+
+  // Only jwk-signed requests have a jwk to change.
+  client::Signer kid_signer{&p256(), "https://ca/acct/1"};
+  CHECK_FALSE(client::sign_request(kid_signer, "https://ca/x", "bm9uY2U", json::object(), mut({{"protected.jwk", "weak-rsa"}})).ok());
+
+  auto re = client::sign_request(kid_signer, "https://ca/acme/new-order", "bm9uY2U", json::object(),
+                                 mut({{"protected.url", "reencode"}}));
+  REQUIRE(re.ok());
+  CHECK(re->protected_header["url"] == "https://ca/acme/%6Eew-order");
+  CHECK_FALSE(client::sign_request(kid_signer, "https://ca/acme/---", "bm9uY2U", json::object(),
+                                   mut({{"protected.url", "reencode"}})).ok());
+  CHECK(client::Mutations::parse(json{{"jws.padding", "header"}}).error().to_string() ==
+        "jws.padding: must be protected, payload or signature");
+  CHECK(client::Mutations::parse(json{{"jws.serialization", "compact"}})->any());
 }

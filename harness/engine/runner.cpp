@@ -89,13 +89,19 @@ json run_scenario(const Scenario& scenario, Executor& executor, const Catalogue&
       continue;
     }
     auto args = interpolate(step.args, vars, "args");
-    if (!args) {
+    auto mutate = args ? interpolate(step.mutate, vars, "mutate") : Result<json>(json::object());
+    if (!args || !mutate) {
       // A variable an earlier step should have saved is missing: the scenario cannot go on.
-      stop = "step " + std::to_string(step.index) + " (" + step.name + "): " + args.error().to_string();
+      stop = "step " + std::to_string(step.index) + " (" + step.name + "): " +
+             (args ? mutate.error() : args.error()).to_string();
       judge_all_as(step, Judgement::error(*stop));
       continue;
     }
-    StepRun run = executor.run(step, *args, vars);
+    // Mutations may name values saved by earlier steps ("protected.kid":
+    // "${other_account}"), so the executor sees them resolved.
+    Step resolved = step;
+    resolved.mutate = std::move(*mutate);
+    StepRun run = executor.run(resolved, *args, vars);
     if (run.harness_error) {
       stop = "step " + std::to_string(step.index) + " (" + step.name + ") could not be performed: " + *run.harness_error;
       scenario_error = *stop;

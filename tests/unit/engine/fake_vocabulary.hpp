@@ -53,6 +53,7 @@ class FakeExecutor : public Executor {
  public:
   std::set<std::string> skip_ids;
   int steps_run = 0;
+  json last_mutate;
 
   std::optional<std::string> begin(const Scenario& sc, Variables& vars) override {
     vars["greeting"] = "hello";
@@ -61,6 +62,7 @@ class FakeExecutor : public Executor {
   }
   StepRun run(const Step& step, const json& args, Variables&) override {
     ++steps_run;
+    last_mutate = step.mutate;
     StepRun r;
     r.exchanges = {"x" + std::to_string(steps_run)};
     if (step.op == "broken") r.failure = "the target answered 500";

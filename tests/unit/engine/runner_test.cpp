@@ -107,3 +107,18 @@ TEST_CASE("a skipped scenario records every check as skip with the reason", "[ru
   CHECK(seen[0]["skipped"] == "target lacks the feature");
   CHECK(check(seen[0], "value-is-ok")["outcome"] == "skip");
 }
+
+TEST_CASE("variables are resolved inside mutations too", "[runner]") {
+  Scenario sc = scenario_of({json{{"op", "emit"}, {"args", {{"value", "ok"}}}, {"save", {{"v", "args.value"}}}},
+                             json{{"op", "emit"}, {"mutate", {{"protected.nonce", "${v}-${greeting}"}}}}});
+  FakeExecutor ex;
+  run_scenario(sc, ex, test_catalogue(), {});
+  CHECK(ex.last_mutate == json{{"protected.nonce", "ok-hello"}});
+
+  Scenario missing = scenario_of({json{{"op", "emit"}, {"mutate", {{"protected.nonce", "${nope}"}}},
+                                       {"expect", {"RFC8555-6.5-value-is-ok"}}}});
+  json e = run_scenario(missing, ex, test_catalogue(), {});
+  CHECK(check(e, "value-is-ok")["outcome"] == "error");
+  CHECK(check(e, "value-is-ok")["message"].get<std::string>().find("mutate.protected.nonce: unknown variable ${nope}") !=
+        std::string::npos);
+}

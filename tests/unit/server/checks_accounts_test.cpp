@@ -5,6 +5,7 @@
 #include <set>
 
 #include "server/check.hpp"
+#include "fixture.hpp"
 
 using namespace acmespec;
 using engine::Judgement;
@@ -16,22 +17,8 @@ namespace {
 const std::string kAcct = "https://ca.example/acct/1";
 const std::string kOther = "https://ca.example/acct/2";
 
-// An observation whose main exchange answered `status` with `body`.
 Observation answer(int status, const json& body = nullptr, http::Headers headers = {}) {
-  http::Exchange ex;
-  ex.id = "x0001";
-  ex.request.method = "POST";
-  ex.request.url = "https://ca.example/new-acct";
-  http::Response response;
-  response.status = status;
-  response.headers = std::move(headers);
-  if (!body.is_null()) response.body = body.dump();
-  ex.response = response;
-  Observation o;
-  o.main = ex;
-  o.exchanges = {ex};
-  o.body = body;
-  return o;
+  return server_test::answer(status, body, std::move(headers), "https://ca.example/new-acct");
 }
 
 json problem(const std::string& type) { return {{"type", "urn:ietf:params:acme:error:" + type}, {"detail", "x"}}; }
@@ -42,15 +29,7 @@ json probe(int status, const json& body = nullptr) { return {{"status", status},
 
 Judgement::Kind judge(const std::string& id, const Observation& o) {
   static const auto checks = server::checks_accounts();
-  for (const auto& c : checks)
-    if (c.id == id) {
-      Judgement j = c.judge(o);
-      INFO(id << ": " << j.message);
-      CHECK_FALSE(j.message.empty());
-      return j.kind;
-    }
-  FAIL("no check " << id);
-  return Judgement::broken;
+  return server_test::judge_in(checks, id, o);
 }
 
 }  // namespace

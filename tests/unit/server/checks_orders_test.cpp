@@ -14,6 +14,7 @@
 #include "jose/base64url.hpp"
 #include "jose/private_key.hpp"
 #include "server/check.hpp"
+#include "fixture.hpp"
 
 using namespace acmespec;
 using engine::Judgement;
@@ -23,20 +24,7 @@ using server::Observation;
 namespace {
 
 Observation answer(int status, const json& body = nullptr, http::Headers headers = {}) {
-  http::Exchange ex;
-  ex.id = "x0001";
-  ex.request.method = "POST";
-  ex.request.url = "https://ca.example/acme/x";
-  http::Response response;
-  response.status = status;
-  response.headers = std::move(headers);
-  if (!body.is_null()) response.body = body.dump();
-  ex.response = response;
-  Observation o;
-  o.main = ex;
-  o.exchanges = {ex};
-  o.body = body;
-  return o;
+  return server_test::answer(status, body, std::move(headers));
 }
 
 json problem(const std::string& type, const std::string& detail = "why") {
@@ -47,15 +35,7 @@ json ip(const std::string& v) { return {{"type", "ip"}, {"value", v}}; }
 
 Judgement::Kind judge(const std::string& id, const Observation& o) {
   static const auto checks = server::checks_orders();
-  for (const auto& c : checks)
-    if (c.id == id) {
-      Judgement j = c.judge(o);
-      INFO(id << ": " << j.message);
-      CHECK_FALSE(j.message.empty());
-      return j.kind;
-    }
-  FAIL("no check " << id);
-  return Judgement::broken;
+  return server_test::judge_in(checks, id, o);
 }
 
 // ---- a tiny PKI for the chain checks ----------------------------------------

@@ -6,6 +6,7 @@
 
 #include "jose/base64url.hpp"
 #include "server/check.hpp"
+#include "fixture.hpp"
 
 using namespace acmespec;
 using engine::Judgement;
@@ -48,15 +49,7 @@ Judgement::Kind judge(const std::string& id, const Observation& o) {
     v.insert(v.end(), r.begin(), r.end());
     return v;
   }();
-  for (const auto& c : checks)
-    if (c.id == id) {
-      Judgement j = c.judge(o);
-      INFO(id << ": " << j.message);
-      CHECK_FALSE(j.message.empty());
-      return j.kind;
-    }
-  FAIL("no check " << id);
-  return Judgement::broken;
+  return server_test::judge_in(checks, id, o);
 }
 
 }  // namespace

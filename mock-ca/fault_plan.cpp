@@ -1,0 +1,287 @@
+// Strict parsing of fault plans: a typo in a scenario's fault plan must be an
+// error naming the JSON path, never a silently ignored knob that makes a
+// scenario test nothing.
+#include "mock-ca/fault_plan.hpp"
+
+#include <array>
+#include <set>
+
+#include "common/json.hpp"
+
+namespace acmespec::mockca {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::array<std::pair<Endpoint, std::string_view>, 14> kEndpointNames{{
+    {Endpoint::kDirectory, "directory"},
+    {Endpoint::kNewNonce, "newNonce"},
+    {Endpoint::kNewAccount, "newAccount"},
+    {Endpoint::kAccount, "account"},
+    {Endpoint::kKeyChange, "keyChange"},
+    {Endpoint::kNewOrder, "newOrder"},
+    {Endpoint::kOrder, "order"},
+    {Endpoint::kOrdersList, "orders"},
+    {Endpoint::kAuthorization, "authz"},
+    {Endpoint::kChallenge, "challenge"},
+    {Endpoint::kFinalize, "finalize"},
+    {Endpoint::kCertificate, "certificate"},
+    {Endpoint::kRevokeCert, "revokeCert"},
+    {Endpoint::kOther, "other"},
+}};
+
+// Bounds that keep a plan meaningful: a poll count or delay beyond these would
+// only turn a scenario into a hang.
+constexpr int kMaxPolls = 100;
+constexpr int kMaxNth = 10000;
+constexpr int kMaxRetryAfter = 3600;
+constexpr int kMaxDelayMs = 600000;
+constexpr int kMaxChains = 8;
+constexpr std::size_t kMaxRules = 100;
+constexpr std::size_t kMaxText = 1000;
+
+Status only_members(const json& obj, const std::string& path, std::initializer_list<std::string_view> allowed) {
+  for (const auto& item : obj.items()) {
+    bool known = false;
+    for (auto name : allowed) known = known || item.key() == name;
+    if (!known) {
+      std::string list;
+      for (auto name : allowed) list += (list.empty() ? "" : ", ") + std::string(name);
+      return make_error(json_path(path, item.key()), "unknown member (expected one of: " + list + ")");
+    }
+  }
+  return Ok{};
+}
+
+Result<int> integer(const json& v, const std::string& path, int min, int max) {
+  if (!v.is_number_integer()) return make_error(path, "expected a whole number");
+  const auto n = v.get<long long>();
+  if (n < min || n > max)
+    return make_error(path, "expected a number from " + std::to_string(min) + " to " + std::to_string(max) + ", got " +
+                                std::to_string(n));
+  return static_cast<int>(n);
+}
+
+Result<std::string> text(const json& v, const std::string& path) {
+  if (!v.is_string()) return make_error(path, "expected a string");
+  const auto& s = v.get_ref<const std::string&>();
+  if (s.size() > kMaxText) return make_error(path, "longer than " + std::to_string(kMaxText) + " characters");
+  return s;
+}
+
+Result<std::optional<Endpoint>> endpoint_member(const json& obj, const std::string& path) {
+  auto it = obj.find("endpoint");
+  if (it == obj.end()) return std::optional<Endpoint>{};
+  const std::string p = json_path(path, "endpoint");
+  if (!it->is_string()) return make_error(p, "expected an endpoint name");
+  auto e = parse_endpoint(it->get<std::string>());
+  if (!e) {
+    std::string list;
+    for (const auto& [_, name] : kEndpointNames) list += (list.empty() ? "" : ", ") + std::string(name);
+    return make_error(p, "unknown endpoint \"" + it->get<std::string>() + "\" (expected one of: " + list + ")");
+  }
+  return std::optional<Endpoint>{*e};
+}
+
+// `nth` is a list of 1-based counts, or a single count for convenience.
+Result<std::vector<int>> nth_member(const json& obj, const std::string& path) {
+  auto it = obj.find("nth");
+  if (it == obj.end()) return std::vector<int>{};
+  const std::string p = json_path(path, "nth");
+  if (it->is_number()) {
+    auto n = integer(*it, p, 1, kMaxNth);
+    if (!n) return n.error();
+    return std::vector<int>{*n};
+  }
+  if (!it->is_array()) return make_error(p, "expected a list of 1-based request counts");
+  if (it->size() > kMaxRules) return make_error(p, "more than " + std::to_string(kMaxRules) + " counts");
+  std::vector<int> out;
+  for (std::size_t i = 0; i < it->size(); ++i) {
+    auto n = integer((*it)[i], json_index(p, i), 1, kMaxNth);
+    if (!n) return n.error();
+    out.push_back(*n);
+  }
+  return out;
+}
+
+Result<ErrorFault> parse_error_fault(const json& j, const std::string& path) {
+  if (!j.is_object()) return make_error(path, "expected an object");
+  if (auto s = only_members(j, path, {"endpoint", "nth", "type", "status", "retry_after", "detail"}); !s) return s.error();
+  ErrorFault f;
+  auto e = endpoint_member(j, path);
+  if (!e) return e.error();
+  f.endpoint = *e;
+  auto nth = nth_member(j, path);
+  if (!nth) return nth.error();
+  f.nth = std::move(*nth);
+  if (!j.contains("type")) return make_error(json_path(path, "type"), "required (an ACME error type such as badNonce)");
+  auto type = text(j["type"], json_path(path, "type"));
+  if (!type) return type.error();
+  static const std::string prefix = "urn:ietf:params:acme:error:";
+  f.type = type->rfind(prefix, 0) == 0 ? type->substr(prefix.size()) : *type;
+  if (f.type.empty() || f.type.find_first_of(" \t\r\n:") != std::string::npos)
+    return make_error(json_path(path, "type"), "expected an ACME error type name such as badNonce");
+  if (j.contains("status")) {
+    auto st = integer(j["status"], json_path(path, "status"), 400, 599);
+    if (!st) return st.error();
+    f.status = *st;
+  } else if (f.type == "rateLimited") {
+    f.status = 429;
+  } else if (f.type == "serverInternal") {
+    f.status = 500;
+  }
+  if (j.contains("retry_after")) {
+    auto ra = integer(j["retry_after"], json_path(path, "retry_after"), 0, kMaxRetryAfter);
+    if (!ra) return ra.error();
+    f.retry_after = *ra;
+  }
+  if (j.contains("detail")) {
+    auto d = text(j["detail"], json_path(path, "detail"));
+    if (!d) return d.error();
+    f.detail = *d;
+  }
+  return f;
+}
+
+Result<DelayFault> parse_delay_fault(const json& j, const std::string& path) {
+  if (!j.is_object()) return make_error(path, "expected an object");
+  if (auto s = only_members(j, path, {"endpoint", "nth", "ms"}); !s) return s.error();
+  DelayFault f;
+  auto e = endpoint_member(j, path);
+  if (!e) return e.error();
+  f.endpoint = *e;
+  auto nth = nth_member(j, path);
+  if (!nth) return nth.error();
+  f.nth = std::move(*nth);
+  if (!j.contains("ms")) return make_error(json_path(path, "ms"), "required (the delay in milliseconds)");
+  auto ms = integer(j["ms"], json_path(path, "ms"), 0, kMaxDelayMs);
+  if (!ms) return ms.error();
+  f.delay = std::chrono::milliseconds(*ms);
+  return f;
+}
+
+template <class T, class F>
+Result<std::vector<T>> rule_list(const json& j, const std::string& path, F parse_one) {
+  if (!j.is_array()) return make_error(path, "expected a list");
+  if (j.size() > kMaxRules) return make_error(path, "more than " + std::to_string(kMaxRules) + " rules");
+  std::vector<T> out;
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    auto r = parse_one(j[i], json_index(path, i));
+    if (!r) return r.error();
+    out.push_back(std::move(*r));
+  }
+  return out;
+}
+
+json nth_json(const std::vector<int>& nth) { return nth; }
+
+}  // namespace
+
+std::string_view endpoint_name(Endpoint e) {
+  for (const auto& [value, name] : kEndpointNames)
+    if (value == e) return name;
+  return "other";
+}
+
+std::optional<Endpoint> parse_endpoint(std::string_view name) {
+  for (const auto& [value, n] : kEndpointNames)
+    if (n == name) return value;
+  return std::nullopt;
+}
+
+Result<FaultPlan> parse_fault_plan(const json& j) {
+  if (!j.is_object()) return make_error("", "a fault plan is a JSON object");
+  if (auto s = only_members(j, "", {"errors", "delays", "order_processing_polls", "authz_pending_polls", "retry_after",
+                                    "challenge_invalid", "alternate_chains", "eab_required", "terms_changed"});
+      !s)
+    return s.error();
+  FaultPlan plan;
+  if (j.contains("errors")) {
+    auto r = rule_list<ErrorFault>(j["errors"], "errors", parse_error_fault);
+    if (!r) return r.error();
+    plan.errors = std::move(*r);
+  }
+  if (j.contains("delays")) {
+    auto r = rule_list<DelayFault>(j["delays"], "delays", parse_delay_fault);
+    if (!r) return r.error();
+    plan.delays = std::move(*r);
+  }
+  for (auto [name, field] : {std::pair{"order_processing_polls", &plan.order_processing_polls},
+                             std::pair{"authz_pending_polls", &plan.authz_pending_polls}}) {
+    if (!j.contains(name)) continue;
+    auto n = integer(j[name], name, 0, kMaxPolls);
+    if (!n) return n.error();
+    *field = *n;
+  }
+  if (j.contains("retry_after")) {
+    auto n = integer(j["retry_after"], "retry_after", 0, kMaxRetryAfter);
+    if (!n) return n.error();
+    plan.retry_after = *n;
+  }
+  if (j.contains("alternate_chains")) {
+    auto n = integer(j["alternate_chains"], "alternate_chains", 0, kMaxChains);
+    if (!n) return n.error();
+    plan.alternate_chains = *n;
+  }
+  for (auto [name, field] : {std::pair{"eab_required", &plan.eab_required}, std::pair{"terms_changed", &plan.terms_changed}}) {
+    if (!j.contains(name)) continue;
+    if (!j[name].is_boolean()) return make_error(name, "expected true or false");
+    *field = j[name].get<bool>();
+  }
+  if (j.contains("challenge_invalid")) {
+    const json& c = j["challenge_invalid"];
+    if (!c.is_object()) return make_error("challenge_invalid", "expected an object with type and detail");
+    if (auto s = only_members(c, "challenge_invalid", {"type", "detail"}); !s) return s.error();
+    ChallengeFailure failure;
+    if (c.contains("type")) {
+      auto t = text(c["type"], "challenge_invalid.type");
+      if (!t) return t.error();
+      if (t->empty()) return make_error("challenge_invalid.type", "expected an ACME error type name");
+      failure.type = *t;
+    }
+    if (c.contains("detail")) {
+      auto d = text(c["detail"], "challenge_invalid.detail");
+      if (!d) return d.error();
+      failure.detail = *d;
+    }
+    plan.challenge_invalid = failure;
+  }
+  return plan;
+}
+
+json to_json(const FaultPlan& plan) {
+  json out = json::object();
+  if (!plan.errors.empty()) {
+    json list = json::array();
+    for (const auto& f : plan.errors) {
+      json e = {{"type", f.type}, {"status", f.status}};
+      if (f.endpoint) e["endpoint"] = endpoint_name(*f.endpoint);
+      if (!f.nth.empty()) e["nth"] = nth_json(f.nth);
+      if (!f.detail.empty()) e["detail"] = f.detail;
+      if (f.retry_after) e["retry_after"] = *f.retry_after;
+      list.push_back(std::move(e));
+    }
+    out["errors"] = std::move(list);
+  }
+  if (!plan.delays.empty()) {
+    json list = json::array();
+    for (const auto& f : plan.delays) {
+      json d = {{"ms", f.delay.count()}};
+      if (f.endpoint) d["endpoint"] = endpoint_name(*f.endpoint);
+      if (!f.nth.empty()) d["nth"] = nth_json(f.nth);
+      list.push_back(std::move(d));
+    }
+    out["delays"] = std::move(list);
+  }
+  if (plan.order_processing_polls) out["order_processing_polls"] = plan.order_processing_polls;
+  if (plan.authz_pending_polls) out["authz_pending_polls"] = plan.authz_pending_polls;
+  if (plan.retry_after) out["retry_after"] = *plan.retry_after;
+  if (plan.challenge_invalid)
+    out["challenge_invalid"] = {{"type", plan.challenge_invalid->type}, {"detail", plan.challenge_invalid->detail}};
+  if (plan.alternate_chains) out["alternate_chains"] = plan.alternate_chains;
+  if (plan.eab_required) out["eab_required"] = true;
+  if (plan.terms_changed) out["terms_changed"] = true;
+  return out;
+}
+
+}  // namespace acmespec::mockca

@@ -1,6 +1,8 @@
 #include "engine/runner.hpp"
 
+
 #include <algorithm>
+#include <exception>
 #include <map>
 
 namespace acmespec::engine {
@@ -101,7 +103,14 @@ json run_scenario(const Scenario& scenario, Executor& executor, const Catalogue&
     // "${other_account}"), so the executor sees them resolved.
     Step resolved = step;
     resolved.mutate = std::move(*mutate);
-    StepRun run = executor.run(resolved, *args, vars);
+    // An executor that throws (a bug, or a target answer no op anticipated)
+    // costs this scenario, never the run.
+    StepRun run;
+    try {
+      run = executor.run(resolved, *args, vars);
+    } catch (const std::exception& e) {
+      run.harness_error = std::string("internal error: ") + e.what();
+    }
     if (run.harness_error) {
       stop = "step " + std::to_string(step.index) + " (" + step.name + ") could not be performed: " + *run.harness_error;
       scenario_error = *stop;
@@ -110,7 +119,12 @@ json run_scenario(const Scenario& scenario, Executor& executor, const Catalogue&
     }
     for (const auto& id : step.expect) {
       const Requirement* req = catalogue.find(id);
-      Judgement j = executor.judge(id, step, run);
+      Judgement j;
+      try {
+        j = executor.judge(id, step, run);
+      } catch (const std::exception& e) {
+        j = Judgement::error(std::string("internal error while judging: ") + e.what());
+      }
       if (j.evidence.empty()) j.evidence = run.exchanges;
       fold(folded[id], apply_level(j, req ? req->level : Level::must, options.strict), j, step);
     }

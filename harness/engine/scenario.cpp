@@ -137,6 +137,7 @@ Result<Scenario> parse_scenario(const json& doc, const std::string& file, const 
         for (const auto& m : needs) list += (list.empty() ? "" : ", ") + m;
         return at(file, epath, "check " + id + " judges a rejection, but the step has none of the mutations that cause it (" + list + ")");
       }
+      if (auto why = vocabulary.check_unfit(id, *step)) return at(file, epath, "check " + id + " " + *why);
     }
     sc.steps.push_back(std::move(*step));
   }

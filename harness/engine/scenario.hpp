@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,11 @@ class Vocabulary {
   // A check that only makes sense when the step misbehaves on purpose (a
   // rejection check) names the mutations of which one must be present.
   virtual std::vector<std::string> mutations_required_by(const std::string& check_id) const = 0;
+  // Any other reason the check cannot be judged on this step (e.g. it needs
+  // a responder fault the step does not set up); nullopt when it fits.
+  virtual std::optional<std::string> check_unfit(const std::string& /*check_id*/, const Step& /*step*/) const {
+    return std::nullopt;
+  }
 };
 
 // Parses one scenario document.  `file` names the source for messages.

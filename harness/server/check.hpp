@@ -17,6 +17,9 @@ struct CheckDef {
   // For rejection checks: the mutations of which a step must carry one.
   std::vector<std::string> needs_mutation;
   std::function<engine::Judgement(const Observation&)> judge;
+  // For validation checks: the responder faults (authorize `fault`) of which
+  // the step must set up one.
+  std::vector<std::string> needs_fault = {};
 };
 
 // Every check, from all checks_*.cpp files.
@@ -29,6 +32,7 @@ std::vector<CheckDef> checks_resources();      // RFC 8555 §7.1, §7.2
 std::vector<CheckDef> checks_accounts();       // RFC 8555 §7.3
 std::vector<CheckDef> checks_orders();         // RFC 8555 §7.4, §7.5, §7.6, §9, §11
 std::vector<CheckDef> checks_challenges();     // RFC 8555 §8, RFC 8737, RFC 8738
+std::vector<CheckDef> checks_validation();     // §8 validation outcomes under responder faults, RFC 8659 CAA
 
 // Shared judgement helpers.
 namespace judge {

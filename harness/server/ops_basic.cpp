@@ -221,6 +221,21 @@ std::vector<OpDef> ops_basic() {
             "up to `count` (default 20, at most 100) back-to-back requests of one kind (`request`: new-order for a fresh "
             "name, or new-nonce), stopping at the first 429 or rateLimited answer",
             {"request", "count", "key"}, true, burst},
+      OpDef{"set-caa", "publish a CAA record (`flags` default 0, `tag`, `value`) for `host` on acmespec's DNS responder",
+            {"host", "flags", "tag", "value"}, false,
+            [](ServerExecutor& ex, const json& args, Observation& o) {
+              OpResult r;
+              if (!ex.responders()) {
+                r.harness_error = "no DNS responder is running";
+                return r;
+              }
+              responders::CaaRecord caa{static_cast<std::uint8_t>(std::clamp(args.value("flags", 0), 0, 255)),
+                                        op::arg_string(args, "tag", "issue"), op::arg_string(args, "value")};
+              ex.responders()->zone().add_caa(op::arg_string(args, "host"), caa);
+              o.facts["caa"] = {{"host", op::arg_string(args, "host")}, {"flags", caa.flags}, {"tag", caa.tag}, {"value", caa.value}};
+              r.result = o.facts["caa"];
+              return r;
+            }},
       OpDef{"get", "plain GET of a URL (no JWS)", {"url"}, false,
             [](ServerExecutor& ex, const json& args, Observation& o) {
               op::capture(o, ex.session().get(op::arg_string(args, "url")));

@@ -17,6 +17,7 @@
 #include "jose/base64url.hpp"
 #include "jose/challenge.hpp"
 #include "responders/tls_alpn_cert.hpp"
+#include "server/challenge_faults.hpp"
 #include "server/ops.hpp"
 #include "server/server_mode.hpp"
 
@@ -224,6 +225,7 @@ OpResult authorize(ServerExecutor& ex, const json& args, Observation& o) {
   const std::string key_name = op::arg_string(args, "key", "account");
   const std::string type = op::arg_string(args, "type", "http-01");
   const json response_payload = args.contains("response") && args["response"].is_object() ? args["response"] : json::object();
+  const std::string fault = op::arg_string(args, "fault");
   auto key = ex.key(key_name);
   if (!key) return harness_error(key.error().to_string());
   json order = fetch(ex, op::arg_string(args, "order"), key_name);
@@ -261,13 +263,10 @@ OpResult authorize(ServerExecutor& ex, const json& args, Observation& o) {
     }
     const std::string token = text(chosen, "token");
     const std::string keyauth = jose::key_authorization(token, (*key)->public_jwk());
-    if (type == "http-01") {
-      if (auto s = ex.responders()->add_http01_token(token, keyauth); !s) fact["error"] = s.error().to_string();
-    } else if (type == "dns-01") {
-      ex.responders()->zone().add_txt("_acme-challenge." + host, jose::dns01_txt_value(keyauth));
-    } else if (type == "tls-alpn-01") {
-      ex.responders()->add_tls_alpn_key_authorization(host, keyauth);
-    }
+    ChallengeSetup setup{type, host, token, keyauth, ex.responders()->http01_port()};
+    auto provisioned = provision_challenge(*ex.responders(), setup, fault);
+    if (!provisioned) return harness_error(provisioned.error().to_string());
+    fact["provisioned"] = *provisioned;
     fact["challenge"] = chosen;
     op::signed_post(ex, o, text(chosen, "url"), response_payload, key_name, true);
     fact["response_status"] = o.status();
@@ -285,9 +284,11 @@ OpResult authorize(ServerExecutor& ex, const json& args, Observation& o) {
   }
   o.facts["authorizations"] = authz_facts;
   o.facts["challenge_type"] = type;
+  if (!fault.empty()) o.facts["fault"] = fault;
   OpResult r = op::finish(o, {200}, type + " validation");
   for (const auto& f : authz_facts) {
-    if (r.failure || o.mutations.any()) break;
+    // A responder fault makes an invalid outcome the point of the step.
+    if (r.failure || o.mutations.any() || !fault.empty()) break;
     if (f.contains("error")) r.failure = f["url"].get<std::string>() + ": " + f["error"].get<std::string>();
     else if (f.contains("after") && text(f["after"], "status") != "valid")
       r.failure = f["url"].get<std::string>() + " ended \"" + text(f["after"], "status") + "\"";
@@ -475,8 +476,9 @@ std::vector<OpDef> ops_orders() {
       OpDef{"authorizations", "fetch an order and each of its authorizations without answering challenges", {"key", "order"},
             true, authorizations},
       OpDef{"authorize",
-            "answer one challenge type in every authorization of an order (payload `response`, default {}) and wait for the outcome",
-            {"key", "order", "type", "response"}, true, authorize},
+            "answer one challenge type in every authorization of an order (payload `response`, default {}) and wait for the "
+            "outcome; `fault` names a responder misbehaviour (acmespec list --ops prints them)",
+            {"key", "order", "type", "response", "fault"}, true, authorize},
       OpDef{"poll", "POST-as-GET a resource until its status is one of `until`", {"key", "url", "until", "resource"}, true, poll},
       OpDef{"finalize",
             "finalize an order with a CSR variant: matching, missing-name, extra-name, account-key, other-account-key, "

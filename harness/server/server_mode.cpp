@@ -5,6 +5,7 @@
 #include "common/json.hpp"
 #include "http/transcript.hpp"
 #include "jose/algorithm.hpp"
+#include "server/challenge_faults.hpp"
 #include "server/check.hpp"
 #include "server/ops.hpp"
 
@@ -91,7 +92,27 @@ Status ServerExecutor::validate_step(const engine::Step& step) const {
     return make_error("mutate", step.op + " sends no signed request to mutate");
   auto m = client::Mutations::parse(step.mutate);
   if (!m) return m.error().nested("mutate");
+  if (step.args.contains("fault")) {
+    const json& fault = step.args["fault"];
+    if (!fault.is_string()) return make_error("args.fault", "expected the name of a challenge fault");
+    const ChallengeFault* f = find_challenge_fault(fault.get<std::string>());
+    if (!f) return make_error("args.fault", "unknown challenge fault \"" + fault.get<std::string>() + "\"");
+    const std::string type = step.args.value("type", std::string("http-01"));
+    if (f->challenge_type != type)
+      return make_error("args.fault", "fault \"" + f->name + "\" applies to " + f->challenge_type + ", the step answers " + type);
+  }
   return Ok{};
+}
+
+std::optional<std::string> ServerExecutor::check_unfit(const std::string& id, const engine::Step& step) const {
+  const CheckDef* c = find_check(id);
+  if (!c || c->needs_fault.empty()) return std::nullopt;
+  const std::string fault = step.args.value("fault", std::string());
+  if (step.op == "authorize" && std::find(c->needs_fault.begin(), c->needs_fault.end(), fault) != c->needs_fault.end())
+    return std::nullopt;
+  std::string list;
+  for (const auto& f : c->needs_fault) list += (list.empty() ? "" : ", ") + f;
+  return "judges a refused validation, but the step is not an authorize step with one of the faults that cause it (" + list + ")";
 }
 
 bool ServerExecutor::has_check(const std::string& id) const { return find_check(id) != nullptr; }
@@ -117,6 +138,10 @@ std::optional<std::string> ServerExecutor::begin(const engine::Scenario& scenari
   vars["domain2"] = random_label() + "." + config_.domain_suffix;
   vars["domain3"] = random_label() + "." + config_.domain_suffix;
   vars["base_domain"] = config_.domain_suffix;
+  // The CA's own CAA identity (the first of meta.caaIdentities), for CAA
+  // scenarios; a name no CA uses when the target declares none.
+  const json caa = dir.value("meta", json::object()).value("caaIdentities", json::array());
+  vars["caa_identity"] = caa.is_array() && !caa.empty() && caa[0].is_string() ? caa[0].get<std::string>() : "unknown-ca.invalid";
   for (const auto& feature : scenario.requires_features) {
     if (feature == "eab") {
       if (config_.eab_kid.empty()) return "the scenario needs external account binding credentials (--eab-kid, --eab-hmac-key)";
@@ -158,6 +183,9 @@ engine::StepRun ServerExecutor::run(const engine::Step& step, const json& args, 
 engine::Judgement ServerExecutor::judge(const std::string& id, const engine::Step&, const engine::StepRun&) {
   const CheckDef* c = find_check(id);
   if (!c) return engine::Judgement::error("no implementation for " + id);
+  // What the target declares about itself, for checks that only apply to
+  // targets declaring a feature (e.g. meta.caaIdentities).
+  if (!last_.facts.contains("target_meta")) last_.facts["target_meta"] = session_->directory().value("meta", json::object());
   engine::Judgement j = c->judge(last_);
   if (j.evidence.empty() && last_.main && !last_.main->id.empty()) j.evidence = {last_.main->id};
   return j;

@@ -58,6 +58,7 @@ class ServerExecutor : public engine::Executor, public engine::Vocabulary {
   Status validate_step(const engine::Step& step) const override;
   bool has_check(const std::string& check_id) const override;
   std::vector<std::string> mutations_required_by(const std::string& check_id) const override;
+  std::optional<std::string> check_unfit(const std::string& check_id, const engine::Step& step) const override;
 
   // engine::Executor
   std::optional<std::string> begin(const engine::Scenario& scenario, engine::Variables& vars) override;

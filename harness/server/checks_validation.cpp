@@ -1,0 +1,199 @@
+// How the target's validator reacts when acmespec's responders answer a
+// challenge wrongly, or unusually but validly (RFC 8555 §8.2-§8.4, RFC 8737
+// §3-§4), plus the DNS transport of validation (§11.2) and CAA (RFC 8659).
+#include "server/check.hpp"
+
+namespace acmespec::server {
+
+using engine::Judgement;
+using nlohmann::json;
+
+namespace {
+
+std::string str(const json& j, const char* member) {
+  return j.is_object() && j.contains(member) && j[member].is_string() ? j[member].get<std::string>() : std::string();
+}
+
+// A member that is an object (or array), else an empty one: facts may hold
+// null where the target answered nothing usable.
+json obj(const json& j, const char* member) {
+  return j.is_object() && j.contains(member) && j[member].is_object() ? j[member] : json::object();
+}
+json arr(const json& j, const char* member) {
+  return j.is_object() && j.contains(member) && j[member].is_array() ? j[member] : json::array();
+}
+
+// The authorizations of the step whose challenge was answered.
+std::vector<json> answered(const Observation& o) {
+  std::vector<json> out;
+  for (const auto& a : arr(o.facts, "authorizations"))
+    if (a.contains("challenge") && a.contains("response_status")) out.push_back(a);
+  return out;
+}
+
+std::string identifier_of(const json& a) {
+  return str(obj(obj(a, "before"), "identifier"), "value");
+}
+
+// The answered challenge as it stands in the final authorization.
+json final_challenge(const json& a) {
+  const std::string url = str(obj(a, "challenge"), "url");
+  for (const auto& ch : arr(obj(a, "after"), "challenges"))
+    if (str(ch, "url") == url) return ch;
+  return json();
+}
+
+std::string error_summary(const json& challenge) {
+  const json& e = challenge.is_object() && challenge.contains("error") ? challenge["error"] : json();
+  if (!e.is_object()) return "no error member";
+  return str(e, "type") + (str(e, "detail").empty() ? "" : ": " + str(e, "detail").substr(0, 160));
+}
+
+// A correct validator refuses: every answered authorization ends invalid.
+Judgement refused(const Observation& o) {
+  const std::string fault = o.facts.value("fault", std::string());
+  auto all = answered(o);
+  if (all.empty()) return Judgement::skip("no challenge was answered");
+  int invalid = 0;
+  std::string pending;
+  for (const auto& a : all) {
+    const std::string status = str(obj(a, "after"), "status");
+    if (status == "valid")
+      return Judgement::fail("the authorization for " + identifier_of(a) + " became valid although the responder was set up with fault \"" +
+                             fault + "\"");
+    if (status == "invalid") ++invalid;
+    else pending = identifier_of(a) + " still \"" + status + "\"";
+  }
+  if (invalid == 0) return Judgement::skip("validation had not concluded when polling stopped: " + pending);
+  return Judgement::pass(std::to_string(invalid) + " authorization(s) refused under fault \"" + fault + "\" (" +
+                         error_summary(final_challenge(all.front())) + ")");
+}
+
+// A correct validator accepts an unusual but valid answer.
+Judgement accepted(const Observation& o) {
+  const std::string fault = o.facts.value("fault", std::string());
+  auto all = answered(o);
+  if (all.empty()) return Judgement::skip("no challenge was answered");
+  for (const auto& a : all) {
+    const std::string status = str(obj(a, "after"), "status");
+    if (status != "valid")
+      return Judgement::fail("the authorization for " + identifier_of(a) + " ended \"" + status + "\" under \"" + fault +
+                             "\" (" + error_summary(final_challenge(a)) + ")");
+  }
+  return Judgement::pass(std::to_string(all.size()) + " authorization(s) validated under \"" + fault + "\"");
+}
+
+// The invalid challenges of the step; skip when none.
+std::optional<Judgement> no_invalid_challenge(const Observation& o, std::vector<json>& out) {
+  for (const auto& a : answered(o)) {
+    const json ch = final_challenge(a);
+    if (str(obj(a, "after"), "status") == "invalid" || str(ch, "status") == "invalid") out.push_back(ch);
+  }
+  if (out.empty()) return Judgement::skip("no challenge ended invalid in this step");
+  return std::nullopt;
+}
+
+Judgement invalid_has_error(const Observation& o) {
+  std::vector<json> invalid;
+  if (auto j = no_invalid_challenge(o, invalid)) return *j;
+  for (const auto& ch : invalid) {
+    if (!ch.is_object()) return Judgement::fail("the final authorization no longer lists the answered challenge");
+    if (!ch.contains("error") || !ch["error"].is_object() || str(ch["error"], "type").empty())
+      return Judgement::fail("invalid challenge " + str(ch, "url") + " has no error problem document with a type");
+  }
+  return Judgement::pass(std::to_string(invalid.size()) + " invalid challenge(s) explain why: " + error_summary(invalid.front()));
+}
+
+// Validation attempts that reached the responder for one authorization.
+std::size_t attempts(const json& a) { return arr(a, "validation").size(); }
+
+Judgement retries_failed_validation(const Observation& o) {
+  std::vector<json> invalid;
+  if (auto j = no_invalid_challenge(o, invalid)) return *j;
+  for (const auto& a : answered(o)) {
+    if (str(obj(a, "after"), "status") != "invalid") continue;
+    if (attempts(a) == 0) return Judgement::skip("no validation attempt reached the responder for " + identifier_of(a));
+    if (attempts(a) == 1)
+      return Judgement::fail("the challenge for " + identifier_of(a) + " went invalid after a single validation attempt");
+  }
+  return Judgement::pass("failed validations were attempted more than once before the challenge went invalid");
+}
+
+// While retrying (status still pending/processing after an attempt reached
+// the responder), each answer about the challenge carries Retry-After.
+Judgement retry_after_while_retrying(const Observation& o) {
+  int retrying_polls = 0;
+  for (const auto& a : answered(o)) {
+    if (attempts(a) == 0) continue;
+    for (const auto& p : arr(a, "polls")) {
+      const std::string status = str(p, "status");
+      if (status != "pending" && status != "processing") continue;
+      ++retrying_polls;
+      if (!p.contains("retry_after") || p["retry_after"].is_null())
+        return Judgement::fail("a poll of " + str(p, "url") + " answered \"" + status + "\" while validation was being retried, without Retry-After");
+    }
+  }
+  std::vector<json> invalid;
+  if (retrying_polls == 0) {
+    if (no_invalid_challenge(o, invalid)) return Judgement::skip("no validation failed in this step");
+    return Judgement::skip("the target did not keep the challenge open to retry (it went invalid at once)");
+  }
+  return Judgement::pass(std::to_string(retrying_polls) + " answers during retries carried Retry-After");
+}
+
+Judgement dns_over_tcp(const Observation& o) {
+  if (o.facts.value("challenge_type", std::string()) != "dns-01") return Judgement::skip("no dns-01 challenge was answered");
+  int udp = 0, tcp = 0;
+  for (const auto& a : answered(o))
+    for (const auto& q : arr(a, "validation")) (str(q, "protocol") == "tcp" ? tcp : udp)++;
+  if (udp + tcp == 0) return Judgement::skip("no validation query reached the DNS responder");
+  if (tcp > 0) return Judgement::pass(std::to_string(tcp) + " of " + std::to_string(udp + tcp) + " validation queries came over TCP");
+  return Judgement::fail("all " + std::to_string(udp) + " validation TXT queries came over UDP");
+}
+
+// Judged on a finalize step after CAA records that forbid this CA were
+// published: no certificate may come of it.
+Judgement caa_forbids(const Observation& o) {
+  const json meta = obj(o.facts, "target_meta");
+  if (!meta.contains("caaIdentities") || !meta["caaIdentities"].is_array() || meta["caaIdentities"].empty())
+    return Judgement::skip("the target's directory declares no caaIdentities, so it does not say it checks CAA");
+  if (!o.facts.contains("order_after") && !o.main) return Judgement::skip("no finalize request was sent");
+  const json after = obj(o.facts, "order_after");
+  const std::string status = str(after, "status");
+  if (status == "valid" || !str(after, "certificate").empty())
+    return Judgement::fail("the order became valid with a certificate although CAA forbids issuance by " + meta["caaIdentities"].dump());
+  const std::string before = str(obj(o.facts, "order_before"), "status");
+  const std::string type = problem_type(o.body);
+  return Judgement::pass("no certificate: finalize answered HTTP " + std::to_string(o.status()) + (type.empty() ? "" : " " + type) +
+                         ", order " + (before.empty() ? "unknown" : before) + " before and " + (status.empty() ? "unknown" : status) + " after");
+}
+
+const std::vector<std::string> kTlsCertFaults = {"legacy-oid", "non-critical", "extra-san", "wrong-digest"};
+const std::vector<std::string> kAnyMustFail = {"wrong-key-authorization", "redirect-loop", "oversized-body", "wrong-txt-digest",
+                                               "legacy-oid", "non-critical", "extra-san", "wrong-digest", "no-alpn", "max-tls-1.1"};
+
+}  // namespace
+
+std::vector<CheckDef> checks_validation() {
+  return {
+      {"RFC8555-8.3-wrong-key-authorization-invalid", {}, refused, {"wrong-key-authorization"}},
+      {"RFC8555-8.3-redirects-followed", {}, accepted, {"redirect"}},
+      {"RFC8555-10.4-validation-redirect-loop-refused", {}, refused, {"redirect-loop"}},
+      {"RFC8555-10.4-validation-oversized-body-refused", {}, refused, {"oversized-body"}},
+      {"RFC8555-8.3-trailing-whitespace-ignored", {}, accepted, {"trailing-whitespace"}},
+      {"RFC8555-8.4-wrong-txt-digest-invalid", {}, refused, {"wrong-txt-digest"}},
+      {"RFC8555-8.4-any-matching-txt-record", {}, accepted, {"extra-txt-records"}},
+      {"RFC8737-3-acme-tls-1-must-be-negotiated", {}, refused, {"no-alpn"}},
+      {"RFC8737-3-challenge-certificate-checked", {}, refused, kTlsCertFaults},
+      {"RFC8737-4-tls-1-2-minimum", {}, refused, {"max-tls-1.1"}},
+      {"RFC8555-8-invalid-challenge-has-error", {}, invalid_has_error, kAnyMustFail},
+      {"RFC8555-8.2-error-recorded-per-failed-attempt", {}, invalid_has_error, kAnyMustFail},
+      {"RFC8555-8.2-server-retries-failed-validation", {}, retries_failed_validation, kAnyMustFail},
+      {"RFC8555-8.2-retry-after-while-retrying", {}, retry_after_while_retrying, kAnyMustFail},
+      {"RFC8555-11.2-dns-queries-over-tcp", {}, dns_over_tcp},
+      {"RFC8659-3-caa-forbids-issuance", {}, caa_forbids},
+      {"RFC8659-4.3-issuewild-governs-wildcards", {}, caa_forbids},
+  };
+}
+
+}  // namespace acmespec::server

@@ -10,7 +10,9 @@
 #include <string>
 
 #include "common/json.hpp"
+#include "reports/html.hpp"
 #include "reports/junit.hpp"
+#include "reports/markdown.hpp"
 #include "reports/terminal.hpp"
 #include "xml_checker.hpp"
 
@@ -56,4 +58,6 @@ TEST_CASE("renderers match the golden files", "[reports][golden]") {
   compare_golden(std::string(name) + ".txt", acmespec::reports::render_summary(*record, {false, false}));
   compare_golden(std::string(name) + ".color.txt", acmespec::reports::render_summary(*record, {true, false}));
   compare_golden(std::string(name) + ".verbose.txt", acmespec::reports::render_summary(*record, {false, true}));
+  compare_golden(std::string(name) + ".html", acmespec::reports::render_html(*record));
+  compare_golden(std::string(name) + ".md", acmespec::reports::render_markdown(*record));
 }

@@ -14,6 +14,7 @@
 #include "engine/scenario.hpp"
 #include "http/transcript.hpp"
 #include "reports/atomic_file.hpp"
+#include "reports/html.hpp"
 #include "reports/junit.hpp"
 #include "reports/terminal.hpp"
 #include "server/server_mode.hpp"
@@ -108,6 +109,9 @@ int run_server(Context& ctx, const ParsedOptions& opts) {
     selected = std::move(ordered);
   }
   std::set<std::string> seen_ids;
+  // A malformed baseline is refused before the target sees a request.
+  auto baseline = load_baseline_option(opts);
+  if (!baseline) return usage(ctx, baseline.error().to_string());
 
   const fs::path report_dir = opts.get("report-dir").value_or("acmespec-report");
   std::error_code ec;
@@ -154,9 +158,12 @@ int run_server(Context& ctx, const ParsedOptions& opts) {
   if (auto s = writer.finish(); !s) ctx.err << "acmespec server: cannot write the run record: " << s.error().to_string() << "\n";
   if (auto s = reports::write_file_atomic(report_dir / "junit.xml", reports::render_junit(writer.record())); !s)
     ctx.err << "acmespec server: cannot write junit.xml: " << s.error().to_string() << "\n";
-  ctx.out << reports::render_summary(writer.record(), {.color = tty, .verbose = opts.has("verbose")});
-  ctx.out << "Reports: " << (report_dir / "run.json").string() << ", " << (report_dir / "junit.xml").string() << "\n";
-  return writer.exit_code();
+  if (auto s = reports::write_file_atomic(report_dir / "report.html", reports::render_html(writer.record())); !s)
+    ctx.err << "acmespec server: cannot write report.html: " << s.error().to_string() << "\n";
+  const int code = finish_reports(ctx, writer.record(), opts, *baseline, writer.exit_code(), tty);
+  ctx.out << "Reports: " << (report_dir / "run.json").string() << ", " << (report_dir / "junit.xml").string() << ", "
+          << (report_dir / "report.html").string() << "\n";
+  return code;
 }
 
 }  // namespace
@@ -185,7 +192,10 @@ Command server_command() {
        {"eab-kid", "KID", "external account binding key id"},
        {"eab-hmac-key", "KEY", "external account binding MAC key (base64url)"},
        {"domain-suffix", "NAME", "parent of the generated names (default acmespec.test)"},
-       {"quiet", "", "no progress lines"},
+       {"html", "F", "also write the HTML report to F (report.html in the report dir is always written)"},
+       {"markdown", "F", "write a Markdown summary to F (fits $GITHUB_STEP_SUMMARY)"},
+       {"expect-failures", "F", "baseline of known failures: exit non-zero only on regressions"},
+       {"quiet", "", "no progress lines; a passing run prints one summary line"},
        {"verbose", "", "show the transcripts of failing checks"},
        kDataDirOption},
       0,

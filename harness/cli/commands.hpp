@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "cli/cli.hpp"
 #include "cli/options.hpp"
 #include "common/result.hpp"
+#include "reports/baseline.hpp"
 
 namespace acmespec::cli {
 
@@ -43,5 +45,16 @@ Result<HostPort> parse_host_port(const std::string& text);
 Command list_command();
 Command server_command();
 Command responders_command();
+Command report_command();
+
+// Shared by `report` and `server` (cmd_report.cpp): --expect-failures F read
+// and validated before any work (nullopt without the option), and the
+// outputs every run ends with: --html F, --markdown F, the terminal summary
+// (--quiet, --verbose, colour on a TTY) and the baseline gate.  Returns the
+// exit code: the gate's when there is a baseline, else exit_code; 2 when a
+// file cannot be written.
+Result<std::optional<reports::Baseline>> load_baseline_option(const ParsedOptions& opts);
+int finish_reports(Context& ctx, const nlohmann::json& record, const ParsedOptions& opts,
+                   const std::optional<reports::Baseline>& baseline, int exit_code, bool tty);
 
 }  // namespace acmespec::cli

@@ -59,6 +59,18 @@ const char* const kScript = R"js(
     });
     all("#matrix [data-col]").forEach(function(el){el.classList.toggle("hidden",!cols[el.dataset.col]);});
     $("#shown").textContent=String(shown);
+    var h=[];["outcome","level","section","q"].forEach(function(k){if(f[k])h.push(k+"="+encodeURIComponent(f[k]));});
+    try{if(h.length||location.hash.indexOf("=")>=0)history.replaceState(null,"",h.length?"#"+h.join("&"):location.pathname);}catch(e){}
+  }
+  // A filter in the address (#outcome=fail&q=7.4) is applied on load, so a
+  // filtered view can be linked to.
+  function fromHash(){
+    location.hash.replace(/^#/,"").split("&").forEach(function(kv){
+      var i=kv.indexOf("=");if(i<0)return;
+      var k=kv.slice(0,i),v=decodeURIComponent(kv.slice(i+1));
+      var el={outcome:"#f-outcome",level:"#f-level",section:"#f-section",q:"#f-search"}[k];
+      if(el)$(el).value=v;
+    });
   }
   all("details.check").forEach(function(d){
     var o=d.dataset.outcome,el=document.querySelector('[data-js-count="'+o+'"]');
@@ -67,8 +79,9 @@ const char* const kScript = R"js(
   $("#js-total").textContent=String(all("details.check").length);
   ["#f-outcome","#f-level","#f-section"].forEach(function(s){$(s).addEventListener("change",apply);});
   $("#f-search").addEventListener("input",apply);
-  document.body.dataset.ready="1";
+  fromHash();
   apply();
+  document.body.dataset.ready="1";
 })();
 )js";
 

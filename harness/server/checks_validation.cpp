@@ -1,6 +1,10 @@
 // How the target's validator reacts when acmespec's responders answer a
 // challenge wrongly, or unusually but validly (RFC 8555 §8.2-§8.4, RFC 8737
 // §3-§4), plus the DNS transport of validation (§11.2) and CAA (RFC 8659).
+#include <cctype>
+#include <cmath>
+
+#include "jose/base64url.hpp"
 #include "server/check.hpp"
 
 namespace acmespec::server {
@@ -168,6 +172,70 @@ Judgement caa_forbids(const Observation& o) {
                          ", order " + (before.empty() ? "unknown" : before) + " before and " + (status.empty() ? "unknown" : status) + " after");
 }
 
+// §8.1: the key authorization uses the thumbprint of the JWK as sent; an EC
+// "x" with a leading zero octet exposes validators that re-encode it.
+Judgement thumbprint_as_sent(const Observation& o) {
+  const json jwk = obj(o.facts, "account_jwk");
+  auto x = jose::base64url_decode(str(jwk, "x"));
+  if (!x || x->empty() || (*x)[0] != '\0')
+    return Judgement::error("the step's account key has no leading zero octet in \"x\" (use key_type P-256-leading-zero)");
+  auto all = answered(o);
+  if (all.empty()) return Judgement::skip("no challenge was answered");
+  for (const auto& a : all)
+    if (str(obj(a, "after"), "status") != "valid")
+      return Judgement::fail("with an account key whose x starts with 0x00 the authorization for " + identifier_of(a) + " ended \"" +
+                             str(obj(a, "after"), "status") + "\" (" + error_summary(final_challenge(a)) + ")");
+  return Judgement::pass("validated with an account key whose JWK x starts with a zero octet");
+}
+
+// §8.3 / RFC 8737 §3: validation reached the responder on the port the
+// target is configured to validate on (80 / 443 in production).
+Judgement validation_port(const Observation& o) {
+  const std::string type = o.facts.value("challenge_type", std::string());
+  if (type != "http-01" && type != "tls-alpn-01") return Judgement::skip("no http-01 or tls-alpn-01 challenge was answered");
+  const auto port = o.facts.value("responder_port", 0);
+  std::size_t seen = 0;
+  for (const auto& a : answered(o)) {
+    const bool valid = str(obj(a, "after"), "status") == "valid";
+    if (valid && attempts(a) == 0)
+      return Judgement::fail("the authorization for " + identifier_of(a) + " became valid with no " + type + " connection to port " +
+                             std::to_string(port));
+    seen += attempts(a);
+  }
+  if (seen == 0) return Judgement::skip("no validation connection was observed");
+  return Judgement::pass(std::to_string(seen) + " " + type + " validation connection(s) reached port " + std::to_string(port) +
+                         ", the port the target is configured to use");
+}
+
+// Bits of unpredictability a URL's last segment can carry, judged by the
+// alphabet it uses: digits only 3.3 bits a character, hex 4, else 6.
+double segment_bits(const std::string& url) {
+  std::string seg = url;
+  if (auto q = seg.find_first_of("?#"); q != std::string::npos) seg.resize(q);
+  while (!seg.empty() && seg.back() == '/') seg.pop_back();
+  if (auto slash = seg.rfind('/'); slash != std::string::npos) seg = seg.substr(slash + 1);
+  bool digits = !seg.empty(), hex = !seg.empty();
+  for (unsigned char c : seg) {
+    digits = digits && std::isdigit(c);
+    hex = hex && std::isxdigit(c);
+  }
+  return static_cast<double>(seg.size()) * (digits ? std::log2(10.0) : hex ? 4.0 : 6.0);
+}
+
+// §10.5: order and authorization URLs carry an unpredictable component.
+Judgement unpredictable_urls(const Observation& o) {
+  std::vector<std::string> urls;
+  if (auto loc = o.header("Location")) urls.push_back(*loc);
+  for (const auto& u : arr(o.body, "authorizations"))
+    if (u.is_string()) urls.push_back(u.get<std::string>());
+  if (urls.empty()) return Judgement::skip("the step returned no resource URLs");
+  for (const auto& u : urls)
+    if (segment_bits(u) < 64)
+      return Judgement::fail("resource URL " + u + " ends in a component with at most " + std::to_string(static_cast<int>(segment_bits(u))) +
+                             " bits of unpredictability");
+  return Judgement::pass(std::to_string(urls.size()) + " resource URLs end in components of at least 64 bits");
+}
+
 const std::vector<std::string> kTlsCertFaults = {"legacy-oid", "non-critical", "extra-san", "wrong-digest"};
 const std::vector<std::string> kAnyMustFail = {"wrong-key-authorization", "redirect-loop", "oversized-body", "wrong-txt-digest",
                                                "legacy-oid", "non-critical", "extra-san", "wrong-digest", "no-alpn", "max-tls-1.1"};
@@ -191,6 +259,10 @@ std::vector<CheckDef> checks_validation() {
       {"RFC8555-8.2-server-retries-failed-validation", {}, retries_failed_validation, kAnyMustFail},
       {"RFC8555-8.2-retry-after-while-retrying", {}, retry_after_while_retrying, kAnyMustFail},
       {"RFC8555-11.2-dns-queries-over-tcp", {}, dns_over_tcp},
+      {"RFC8555-8.1-thumbprint-strips-leading-zeros", {}, thumbprint_as_sent},
+      {"RFC8555-8.3-validation-port-80", {}, validation_port},
+      {"RFC8737-3-validation-port-443", {}, validation_port},
+      {"RFC8555-10.5-unpredictable-resource-urls", {}, unpredictable_urls},
       {"RFC8659-3-caa-forbids-issuance", {}, caa_forbids},
       {"RFC8659-4.3-issuewild-governs-wildcards", {}, caa_forbids},
   };

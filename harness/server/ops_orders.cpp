@@ -285,6 +285,8 @@ OpResult authorize(ServerExecutor& ex, const json& args, Observation& o) {
   o.facts["authorizations"] = authz_facts;
   o.facts["challenge_type"] = type;
   if (!fault.empty()) o.facts["fault"] = fault;
+  o.facts["account_jwk"] = (*key)->public_jwk().to_json();
+  o.facts["responder_port"] = type == "tls-alpn-01" ? ex.responders()->tls_alpn_port() : ex.responders()->http01_port();
   OpResult r = op::finish(o, {200}, type + " validation");
   for (const auto& f : authz_facts) {
     // A responder fault makes an invalid outcome the point of the step.

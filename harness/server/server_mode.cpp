@@ -5,6 +5,7 @@
 #include "common/json.hpp"
 #include "http/transcript.hpp"
 #include "jose/algorithm.hpp"
+#include "jose/base64url.hpp"
 #include "server/challenge_faults.hpp"
 #include "server/check.hpp"
 #include "server/ops.hpp"
@@ -73,10 +74,25 @@ std::string ServerExecutor::random_label() {
 Result<std::shared_ptr<jose::PrivateKey>> ServerExecutor::key(const std::string& name, const std::string& type) {
   auto it = state_.keys.find(name);
   if (it != state_.keys.end()) return it->second;
-  auto key_type = jose::key_type_from_name(type.empty() ? "P-256" : type);
+  // "<type>-leading-zero": an EC key whose JWK "x" starts with a zero octet
+  // (kept: EC coordinates are fixed-length), for the RFC 8555 §8.1 thumbprint check; found
+  // by drawing keys (about 1 in 256 for EC), bounded.
+  const std::string leading_zero_suffix = "-leading-zero";
+  const bool leading_zero = type.ends_with(leading_zero_suffix);
+  const std::string base_type = leading_zero ? type.substr(0, type.size() - leading_zero_suffix.size()) : type;
+  auto key_type = jose::key_type_from_name(base_type.empty() ? "P-256" : base_type);
   if (!key_type) return make_error("args.key_type", "unknown key type " + type);
   auto key = jose::PrivateKey::generate(*key_type);
   if (!key) return key.error();
+  for (int draw = 0; leading_zero && draw < 20000; ++draw) {
+    const json jwk = key->public_jwk().to_json();
+    if (!jwk.contains("x")) return make_error("args.key_type", "leading-zero keys are EC or OKP keys (RSA moduli are minimal)");
+    auto bytes = jose::base64url_decode(jwk.value("x", std::string()));
+    if (bytes && !bytes->empty() && (*bytes)[0] == '\0') break;
+    key = jose::PrivateKey::generate(*key_type);
+    if (!key) return key.error();
+    if (draw + 1 == 20000) return make_error("args.key_type", "no " + base_type + " key with a leading zero octet after 20000 draws");
+  }
   auto shared = std::make_shared<jose::PrivateKey>(std::move(*key));
   state_.keys[name] = shared;
   return shared;

@@ -1,0 +1,53 @@
+// Client checks: each catalogue id that client mode can judge is one function
+// from what happened in a run (the mock CA's observation log, the client's
+// exit status and output) to a Judgement.  Checks are grouped by what they
+// look at: checks_nonce.cpp, checks_jws.cpp, checks_flow.cpp.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "clientmode/scenario.hpp"
+#include "engine/runner.hpp"
+#include "mock-ca/observation.hpp"
+
+namespace acmespec::clientmode {
+
+// Everything a check may judge by.
+struct ClientRun {
+  std::vector<std::string> identifiers;          // the names the client was told to request
+  mockca::FaultPlan faults;                      // the plan the mock CA ran
+  std::vector<mockca::Observation> observations;  // in arrival order
+  std::optional<int> exit_code;                  // nullopt when killed by a signal or the timeout
+  bool timed_out = false;
+  std::string output;                            // the client's stdout and stderr (capped)
+};
+
+struct ClientCheckDef {
+  std::string id;
+  std::function<engine::Judgement(const ClientRun&)> judge;
+  // At load time: why a scenario cannot give this check an occasion (e.g. it
+  // judges badNonce retries but the fault plan injects no badNonce); nullopt
+  // when it fits.
+  std::function<std::optional<std::string>(const ClientScenario&)> unfit = nullptr;
+};
+
+const std::vector<ClientCheckDef>& all_client_checks();
+const ClientCheckDef* find_client_check(const std::string& id);
+
+std::vector<ClientCheckDef> checks_nonce();
+std::vector<ClientCheckDef> checks_jws();
+std::vector<ClientCheckDef> checks_flow();
+
+// Shared helpers.
+std::string evidence_id(const mockca::Observation& o);  // "obs-<seq>"
+bool is_signed(const mockca::Observation& o);           // a POST carrying a JWS
+bool certificate_downloaded(const ClientRun& run);       // a 200 answer from a certificate URL
+// The plan injects an error of this type somewhere.
+bool plan_injects(const mockca::FaultPlan& plan, const std::string& type);
+// Seconds between two observations.
+double seconds_between(const mockca::Observation& a, const mockca::Observation& b);
+
+}  // namespace acmespec::clientmode

@@ -1,5 +1,6 @@
 // Per-check details with their evidence: the HTTP exchanges the check cites,
 // JWS requests decoded, JSON bodies pretty printed, long bodies cut.
+#include <algorithm>
 #include <map>
 
 #include "common/json.hpp"
@@ -64,7 +65,7 @@ std::string jws_block(const json& request) {
   return out + "</div>";
 }
 
-std::string exchange_block(const json& x) {
+std::string exchange_block(const json& x, bool open) {
   const json empty = json::object();
   const json& req = x.contains("request") && x["request"].is_object() ? x["request"] : empty;
   const json& resp = x.contains("response") && x["response"].is_object() ? x["response"] : empty;
@@ -76,11 +77,12 @@ std::string exchange_block(const json& x) {
   out += "</div>";
   if (x.contains("error") && !x["error"].is_null())
     out += "<p class=\"xerror\">" + esc(x["error"].is_string() ? x["error"].get<std::string>() : dump_json(x["error"])) + "</p>";
-  out += "<details class=\"req\"><summary>request</summary>" + headers_table(req) + jws_block(req);
+  const std::string open_attr = open ? " open" : "";
+  out += "<details class=\"req\"" + open_attr + "><summary>request</summary>" + headers_table(req) + jws_block(req);
   if (!req.contains("jws")) out += body_block(req);
   out += "</details>";
   if (!resp.empty())
-    out += "<details class=\"resp\"><summary>response</summary>" + headers_table(resp) + body_block(resp) + "</details>";
+    out += "<details class=\"resp\"" + open_attr + "><summary>response</summary>" + headers_table(resp) + body_block(resp) + "</details>";
   return out + "</div>";
 }
 
@@ -95,7 +97,7 @@ std::string evidence(const CheckEntry& e) {
   for (const auto& id : ids) {
     const auto it = by_id.find(id);
     out += it == by_id.end() ? "<p class=\"note\">exchange " + esc(id) + " is not in the record</p>"
-                             : exchange_block(*it->second);
+                             : exchange_block(*it->second, is_problem(e.outcome));
   }
   return out + "</div>";
 }
@@ -103,8 +105,15 @@ std::string evidence(const CheckEntry& e) {
 }  // namespace
 
 std::string details(const std::vector<CheckEntry>& entries) {
+  // Problems first (errors, failures, warnings...), record order within an
+  // outcome; anchors keep the record index so matrix links stay valid.
+  std::vector<std::size_t> order(entries.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return severity(entries[a].outcome) > severity(entries[b].outcome);
+  });
   std::string out = "<div id=\"checks\">";
-  for (std::size_t i = 0; i < entries.size(); ++i) {
+  for (const std::size_t i : order) {
     const CheckEntry& e = entries[i];
     const std::string outcome(to_string(e.outcome));
     out += "<details class=\"check " + outcome_class(e.outcome) + "\" id=\"e" + std::to_string(i) + "\"" +

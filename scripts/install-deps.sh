@@ -11,6 +11,7 @@ packages=(
   libssl-dev openssl libcpp-httplib-dev nlohmann-json3-dev catch2
   # tests and orchestration
   python3 python3-pytest python3-cryptography
+  chromium  # opens the HTML report headless in tests/integration/test_report_browser.py
   # the implementations acmespec is run against
   pebble certbot lego
 )

@@ -135,6 +135,7 @@ int run_server(Context& ctx, const ParsedOptions& opts) {
   engine::RunOptions run_options;
   run_options.strict = opts.has("strict");
   std::size_t done = 0;
+  int failures_so_far = 0;
   const auto started = std::chrono::steady_clock::now();
   run_options.on_scenario = [&](const nlohmann::json& finished) {
     nlohmann::json entry = finished;
@@ -148,10 +149,16 @@ int run_server(Context& ctx, const ParsedOptions& opts) {
     if (quiet) return;
     int failures = 0;
     for (const auto& c : entry["checks"]) failures += c["outcome"] == "fail" || c["outcome"] == "error";
+    failures += entry.contains("error") && !entry["error"].is_null();
+    failures_so_far += failures;
     const auto secs = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count();
+    // On a terminal one line is rewritten in place (red once anything failed);
+    // in a CI log each scenario gets a plain line of its own.
+    const char* red = tty && failures_so_far > 0 ? "\033[31m" : "";
     ctx.out << (tty ? "\r\033[K" : "") << "[" << done << "/" << selected.size() << "] " << entry["id"].get<std::string>()
-            << ": " << entry["checks"].size() << " checks, " << failures << " failing (" << secs << " s)"
-            << (tty ? "" : "\n") << std::flush;
+            << ": " << entry["checks"].size() << " checks, " << failures << " failing; " << red << failures_so_far
+            << " failing so far" << (*red ? "\033[0m" : "") << ", " << secs << " s elapsed" << (tty ? "" : "\n")
+            << std::flush;
   };
   engine::run_all(selected, executor, *cat, run_options);
   if (tty && !quiet) ctx.out << "\n";

@@ -45,6 +45,7 @@ Result<HostPort> parse_host_port(const std::string& text);
 Command list_command();
 Command server_command();
 Command responders_command();
+Command client_command();
 Command report_command();
 
 // Shared by `report` and `server` (cmd_report.cpp): --expect-failures F read

@@ -1,0 +1,173 @@
+// acmespec client: run a real ACME client against the mock CA, scenario by
+// scenario, and judge what it did.
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <limits>
+
+#include "cli/commands.hpp"
+#include "clientmode/client_mode.hpp"
+#include "clientmode/scenario.hpp"
+#include "engine/catalogue.hpp"
+#include "engine/run_record.hpp"
+#include "reports/atomic_file.hpp"
+#include "reports/junit.hpp"
+#include "reports/terminal.hpp"
+
+namespace acmespec::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+int usage(Context& ctx, const std::string& why) {
+  ctx.err << "acmespec client: " << why << "\n";
+  return kExitHarnessError;
+}
+
+Result<long> whole(const ParsedOptions& opts, const char* name, long fallback, long min, long max) {
+  auto v = opts.get(name);
+  if (!v) return fallback;
+  try {
+    std::size_t used = 0;
+    const long n = std::stol(*v, &used);
+    if (used == v->size() && n >= min && n <= max) return n;
+  } catch (const std::exception&) {
+  }
+  return make_error(std::string("--") + name,
+                    "expected a whole number from " + std::to_string(min) + " to " + std::to_string(max) + ", got \"" + *v + "\"");
+}
+
+std::string self_path() {
+  std::error_code ec;
+  auto p = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string("acmespec") : p.string();
+}
+
+// Marks the failures the profile expects; returns how many failures remain.
+int mark_expected(json& entry, const clientmode::Profile* profile, std::vector<std::string>& notes) {
+  int unexpected = 0;
+  for (auto& check : entry["checks"]) {
+    const std::string outcome = check.value("outcome", "");
+    const auto* finding = profile ? profile->finding(entry["id"].get<std::string>(), check.value("id", "")) : nullptr;
+    if (finding && (outcome == "fail" || outcome == "warn")) check["expected_finding"] = finding->reason;
+    else if (outcome == "fail") ++unexpected;
+    if (finding && finding->scenario != "*" && (outcome == "pass"))
+      notes.push_back(entry["id"].get<std::string>() + ": " + check.value("id", "") +
+                      " passed, but the profile lists it as an expected finding");
+  }
+  return unexpected;
+}
+
+int run_client(Context& ctx, const ParsedOptions& opts) {
+  clientmode::ClientModeConfig config;
+  std::optional<clientmode::Profile> profile;
+  if (auto file = opts.get("profile")) {
+    auto p = clientmode::load_profile(*file);
+    if (!p) return usage(ctx, "bad profile: " + p.error().to_string());
+    profile = std::move(*p);
+  }
+  if (!opts.after_dashes.empty()) config.command = opts.after_dashes;
+  else if (profile) config.command = profile->command;
+  else return usage(ctx, "give the client command after -- (or a --profile)");
+  config.profile = profile;
+  auto timeout = whole(opts, "timeout", 120, 1, 3600);
+  auto seed = whole(opts, "seed", static_cast<long>(std::chrono::system_clock::now().time_since_epoch().count() % 1000000007), 0,
+                    std::numeric_limits<long>::max());
+  for (const auto* r : {&timeout, &seed})
+    if (!*r) return usage(ctx, r->error().to_string());
+  config.timeout = std::chrono::seconds(*timeout);
+  config.seed = static_cast<std::uint64_t>(*seed);
+  config.acmespec_path = self_path();
+  if (auto suffix = opts.get("domain-suffix")) config.domain_suffix = *suffix;
+
+  const fs::path root = data_dir(ctx, opts);
+  auto cat = engine::load_catalogue(root / "scenarios" / "requirements.json");
+  if (!cat) return usage(ctx, "bad catalogue: " + cat.error().to_string());
+  auto scenarios = clientmode::load_client_scenarios(root / "scenarios" / "client", *cat);
+  if (!scenarios) return usage(ctx, "bad scenario: " + scenarios.error().to_string());
+  for (const auto& id : opts.all("scenario")) {
+    bool known = false;
+    for (const auto& sc : *scenarios) known = known || sc.id == id;
+    if (!known) return usage(ctx, "--scenario " + id + ": no such client scenario (see scenarios/client/)");
+  }
+  auto selected = clientmode::select(*scenarios, opts.all("scenario"), opts.all("suite"));
+  if (selected.empty()) return usage(ctx, "the selection matches no client scenario");
+
+  const fs::path report_dir = opts.get("report-dir").value_or("acmespec-report");
+  std::error_code ec;
+  fs::create_directories(report_dir, ec);
+  if (ec) return usage(ctx, "--report-dir " + report_dir.string() + ": " + ec.message());
+  config.work_root = fs::absolute(report_dir / "work");
+
+  std::vector<engine::Scenario> engine_scenarios;
+  for (const auto* sc : selected) engine_scenarios.push_back(clientmode::as_engine_scenario(*sc));
+  std::vector<const engine::Scenario*> order;
+  for (const auto& sc : engine_scenarios) order.push_back(&sc);
+
+  json selection = json::array();
+  for (const auto& id : opts.all("scenario")) selection.push_back("scenario:" + id);
+  for (const auto& s : opts.all("suite")) selection.push_back("suite:" + s);
+  json target = {{"command", config.command}};
+  if (profile) target["profile"] = profile->name, target["client"] = profile->client;
+  engine::RunRecordWriter writer(report_dir / "run.json", "client", target,
+                                 {{"strict", opts.has("strict")}, {"seed", config.seed}, {"selection", selection},
+                                  {"timeout_s", *timeout}},
+                                 version(), static_cast<int>(order.size()));
+  clientmode::ClientExecutor executor(config);
+  executor.set_scenarios(&*scenarios);
+  engine::RunOptions run_options;
+  run_options.strict = opts.has("strict");
+  const bool quiet = opts.has("quiet");
+  int unexpected = 0;
+  std::vector<std::string> notes;
+  std::size_t done = 0;
+  run_options.on_scenario = [&](const json& finished) {
+    json entry = finished;
+    unexpected += mark_expected(entry, profile ? &*profile : nullptr, notes);
+    if (auto s = writer.add_scenario(entry); !s) ctx.err << "acmespec client: cannot write the run record: " << s.error().to_string() << "\n";
+    ++done;
+    if (quiet) return;
+    int failures = 0;
+    for (const auto& c : entry["checks"]) failures += c["outcome"] == "fail" || c["outcome"] == "error";
+    ctx.out << "[" << done << "/" << order.size() << "] " << entry["id"].get<std::string>() << ": " << entry["checks"].size()
+            << " checks, " << failures << " failing" << (entry["skipped"].is_null() ? "" : " (skipped)") << "\n" << std::flush;
+  };
+  engine::run_all(order, executor, *cat, run_options);
+  if (auto s = writer.finish(); !s) ctx.err << "acmespec client: cannot write the run record: " << s.error().to_string() << "\n";
+  if (auto s = reports::write_file_atomic(report_dir / "junit.xml", reports::render_junit(writer.record())); !s)
+    ctx.err << "acmespec client: cannot write junit.xml: " << s.error().to_string() << "\n";
+  ctx.out << reports::render_summary(writer.record(), {.color = isatty(STDOUT_FILENO) == 1, .verbose = opts.has("verbose")});
+  for (const auto& n : notes) ctx.out << "note: " << n << "\n";
+  ctx.out << "Reports: " << (report_dir / "run.json").string() << ", " << (report_dir / "junit.xml").string() << "\n";
+  const int code = writer.exit_code();
+  // Failures the profile expects are the client's known findings, not a regression.
+  if (code == kExitFailures && unexpected == 0 && profile) return kExitOk;
+  return code;
+}
+
+}  // namespace
+
+Command client_command() {
+  return Command{
+      "client",
+      "run an ACME client against the mock CA and judge its behaviour",
+      "-- <client command with {directory} {ca_bundle} {domain} {http_port} ... placeholders>",
+      {{"scenario", "ID", "run this client scenario", true},
+       {"suite", "NAME", "run the client scenarios of this suite (happy, faults, ...)", true},
+       {"profile", "FILE", "target profile: command template, disabled checks, expected findings"},
+       {"report-dir", "DIR", "where run.json, junit.xml and the working folders go (default: acmespec-report)"},
+       {"timeout", "S", "kill the client after this many seconds per scenario (default 120)"},
+       {"strict", "", "SHOULD-level violations fail instead of warn"},
+       {"seed", "N", "seed for generated names (reproduces a run)"},
+       {"domain-suffix", "NAME", "parent of the generated names (default acmespec.test)"},
+       {"quiet", "", "no progress lines"},
+       {"verbose", "", "show the evidence of failing checks"},
+       kDataDirOption},
+      0,
+      run_client};
+}
+
+}  // namespace acmespec::cli

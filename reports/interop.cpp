@@ -34,7 +34,8 @@ Table build(const std::vector<LabelledRun>& runs) {
     t.labels.push_back(n == 1 ? runs[r].label : runs[r].label + " (" + std::to_string(n) + ")");
     t.summaries.push_back(summarize(runs[r].record));
     for (const auto& e : collect_entries(runs[r].record)) {
-      const std::string id = e.scenario_error ? "scenario " + e.scenario : e.id;
+      const std::string id = e.scenario_error ? "scenario " + (e.scenario.empty() ? "(no id)" : e.scenario)
+                                              : (e.id.empty() ? "(no id)" : e.id);
       auto [it, inserted] = row_of.try_emplace(id, t.rows.size());
       if (inserted) t.rows.push_back({id, e.spec, e.section, e.level, std::vector<std::optional<Outcome>>(runs.size())});
       auto& cell = t.rows[it->second].cells[r];

@@ -220,24 +220,40 @@ Judgement fails_visibly(const ClientRun& run) {
 }
 
 Judgement displays_error_detail(const ClientRun& run) {
-  // The last problem the client received is the one that ended the flow.
-  const Observation* last = nullptr;
-  for (const auto& o : run.observations)
-    if (!o.problem_type.empty()) last = &o;
-  if (!last) return Judgement::skip("the client received no problem document");
-  std::vector<std::string> wanted;
-  for (const auto& e : run.faults.errors)
-    if (e.type == last->problem_type && !e.detail.empty()) wanted.push_back(e.detail);
-  if (run.faults.challenge_invalid && run.faults.challenge_invalid->type == last->problem_type)
-    wanted.push_back(run.faults.challenge_invalid->detail);
-  wanted.push_back(last->problem_type);
+  // The problems the fault plan made the client receive are the ones that
+  // ended the flow; later clean-up errors (e.g. deactivating an invalid
+  // authorization) are not what the user needs to see.
+  struct Shown {
+    std::string text;
+    std::string evidence;
+  };
+  std::vector<Shown> wanted;
+  for (const auto& o : run.observations) {
+    if (!o.fault_injected || o.problem_type.empty()) continue;
+    for (const auto& e : run.faults.errors)
+      if (e.type == o.problem_type && !e.detail.empty()) wanted.push_back({e.detail, evidence_id(o)});
+    wanted.push_back({o.problem_type, evidence_id(o)});
+  }
+  if (run.faults.challenge_invalid) {
+    std::string where = "client-process";
+    for (const auto& o : run.observations)
+      if ((o.endpoint == Endpoint::kAuthorization || o.endpoint == Endpoint::kChallenge) && o.resource_status == "invalid") {
+        where = evidence_id(o);
+        break;
+      }
+    if (where != "client-process") {
+      wanted.push_back({run.faults.challenge_invalid->detail, where});
+      wanted.push_back({run.faults.challenge_invalid->type, where});
+    }
+  }
+  if (wanted.empty()) return Judgement::skip("the client received no problem from the fault plan");
   const std::string out = lower(run.output);
   for (const auto& w : wanted)
-    if (out.find(lower(w)) != std::string::npos)
-      return Judgement::pass("the output shows \"" + w + "\" from the problem in " + evidence_id(*last), {evidence_id(*last)});
-  return Judgement::fail("the output mentions neither the detail nor the type (" + last->problem_type + ") of the problem in " +
-                             evidence_id(*last) + "; output ends: " + tail(run.output),
-                         {evidence_id(*last)});
+    if (out.find(lower(w.text)) != std::string::npos)
+      return Judgement::pass("the output shows \"" + w.text + "\" from the problem in " + w.evidence, {w.evidence});
+  return Judgement::fail("the output mentions neither the detail nor the type (" + wanted.back().text + ") of the problem in " +
+                             wanted.front().evidence + "; output ends: " + tail(run.output),
+                         {wanted.front().evidence});
 }
 
 }  // namespace

@@ -200,6 +200,7 @@ TEST_CASE("client checks: how the run ended") {
   auto& o = failed.post(Endpoint::kNewOrder, 0.1);
   o.status = 403;
   o.problem_type = "userActionRequired";
+  o.fault_injected = true;
   failed.run.faults.terms_changed = true;
   failed.run.exit_code = 1;
   failed.run.output = "An unexpected error occurred:\nuserActionRequired :: Terms of service have changed";
@@ -224,6 +225,10 @@ TEST_CASE("client checks: the detail text from the fault plan counts as shown") 
   auto& o = l.post(Endpoint::kNewOrder, 0.0);
   o.status = 500;
   o.problem_type = "serverInternal";
+  o.fault_injected = true;
+  auto& cleanup = l.post(Endpoint::kAuthorization, 0.5);  // a later, unrelated error is not the one to show
+  cleanup.status = 400;
+  cleanup.problem_type = "malformed";
   acmespec::mockca::ErrorFault f;
   f.type = "serverInternal";
   f.detail = "the database is on fire";
@@ -233,4 +238,18 @@ TEST_CASE("client checks: the detail text from the fault plan counts as shown") 
   auto j = judge("RFC8555-6.7-client-displays-error-detail", l.run);
   CHECK(j.kind == held);
   CHECK(j.message.find("the database is on fire") != std::string::npos);
+}
+
+TEST_CASE("client checks: an invalid challenge's problem must be shown") {
+  Log l = Log::happy();
+  l.run.observations.resize(7);
+  l.run.observations[6].resource_status = "invalid";
+  l.run.faults.challenge_invalid = acmespec::mockca::ChallengeFailure{"incorrectResponse", "served the wrong thing"};
+  l.run.exit_code = 1;
+  l.run.output = "acme: error: 403 :: urn:ietf:params:acme:error:incorrectResponse :: served the wrong thing";
+  auto j = judge("RFC8555-6.7-client-displays-error-detail", l.run);
+  CHECK(j.kind == held);
+  CHECK(j.evidence == std::vector<std::string>{"obs-7"});
+  l.run.output = "failed";
+  CHECK(judge("RFC8555-6.7-client-displays-error-detail", l.run).kind == violated);
 }

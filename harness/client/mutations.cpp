@@ -18,7 +18,7 @@ const std::vector<std::string>& Mutations::names() {
       "protected.nonce",   "protected.url",          "protected.key",     "protected.kid",
       "protected.jwk",     "protected.b64",          "protected.alg",     "protected.crit",
       "signature",         "payload",                "jws.padding",       "jws.unprotected-header",
-      "jws.serialization", "http.content-type",      "http.method"};
+      "jws.serialization", "http.content-type",      "http.method",       "protected.duplicate"};
   return all;
 }
 
@@ -26,7 +26,7 @@ bool Mutations::any() const {
   return nonce != Nonce::normal || omit_url || mangle_url || reencode_url || url || key_header != KeyHeader::normal ||
          kid || jwk != Jwk::normal || unencoded_payload || alg || crit || signature != Signature::normal || payload ||
          padding != Padding::none || unprotected_header || serialization != Serialization::flattened || content_type ||
-         omit_content_type || plain_get;
+         omit_content_type || plain_get || move_to_unprotected || duplicate;
 }
 
 Result<Mutations> Mutations::parse(const json& mutate) {
@@ -76,8 +76,16 @@ Result<Mutations> Mutations::parse(const json& mutate) {
       else if (v == "signature") m.padding = Padding::signature;
       else return make_error(name, "must be protected, payload or signature");
     } else if (name == "jws.unprotected-header") {
-      if (v != "add") return make_error(name, "must be add");
-      m.unprotected_header = true;
+      if (v == "add") {
+        m.unprotected_header = true;
+      } else if (v.rfind("move:", 0) == 0 && v.size() > 5) {
+        m.move_to_unprotected = v.substr(5);
+      } else {
+        return make_error(name, "must be add or move:<header member>");
+      }
+    } else if (name == "protected.duplicate") {
+      if (v != "url" && v != "nonce" && v != "kid" && v != "alg") return make_error(name, "must be url, nonce, kid or alg");
+      m.duplicate = v;
     } else if (name == "jws.serialization") {
       if (v == "compact") m.serialization = Serialization::compact;
       else if (v == "general") m.serialization = Serialization::general;

@@ -48,6 +48,14 @@
 //                               is the only fault
 //   jws.unprotected-header "add" an unprotected "header" member beside the
 //                               protected one
+//                     "move:<member>" that member (kid, jwk, nonce, url)
+//                               leaves the protected header for the
+//                               unprotected one
+//   protected.duplicate "url", "nonce", "kid" or "alg": the protected header
+//                               text names the member twice, the real value
+//                               first and a wrong one last (RFC 7515 §4 allows
+//                               a reader to reject or take the last; taking
+//                               the first is the fault this exposes)
 //   jws.serialization "compact" the compact serialization (three dot-joined
 //                               texts) instead of flattened JSON
 //                     "general" the general JSON serialization, one signature
@@ -93,6 +101,8 @@ struct Mutations {
   std::optional<std::string> payload;  // raw payload bytes
   Padding padding = Padding::none;
   bool unprotected_header = false;
+  std::optional<std::string> move_to_unprotected;  // header member name
+  std::optional<std::string> duplicate;            // header member name
   Serialization serialization = Serialization::flattened;
   std::optional<std::string> content_type;
   bool omit_content_type = false;

@@ -170,8 +170,25 @@ Result<SignedBody> sign_request(const Signer& signer, const std::string& url, co
     payload_bytes = needing_padding(std::move(payload_bytes));
   }
 
+  json unprotected;
+  if (m.move_to_unprotected) {
+    if (!header.contains(*m.move_to_unprotected))
+      return make_error("jws.unprotected-header", "the request has no \"" + *m.move_to_unprotected + "\" to move");
+    unprotected[*m.move_to_unprotected] = header[*m.move_to_unprotected];
+    header.erase(*m.move_to_unprotected);
+  }
   auto builder = jose::JwsBuilder::from_header(header);
   if (!builder) return builder.error();
+  if (m.duplicate) {
+    if (!header.contains(*m.duplicate)) return make_error("protected.duplicate", "the request has no \"" + *m.duplicate + "\" to repeat");
+    // The real member stays where dump() put it; the wrong copy goes last.
+    std::string text = builder->protected_bytes();
+    const json& real = header[*m.duplicate];
+    const json wrong = *m.duplicate == "alg" ? json("none") : json(real.get<std::string>() + "-duplicate");
+    text.insert(text.size() - 1, "," + json(*m.duplicate).dump() + ":" + wrong.dump());
+    builder = jose::JwsBuilder::from_protected_bytes(text);
+  }
+  if (!unprotected.empty()) builder->unprotected_header(unprotected);
   if (m.padding == Mutations::Padding::protected_header)
     builder = jose::JwsBuilder::from_protected_bytes(needing_padding(builder->protected_bytes()));
   if (m.unprotected_header) builder->unprotected_header(json{{"acmespec-note", "unprotected"}});

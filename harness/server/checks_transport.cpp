@@ -332,6 +332,8 @@ std::vector<CheckDef> checks_transport() {
                 "JWS not in the flattened JSON serialization with one signature"),
       rejection("RFC8555-6.2-unprotected-header-or-b64-false-refused", {"jws.unprotected-header", "protected.b64"}, {},
                 "JWS with an unprotected header or an unencoded payload"),
+      rejection("RFC7515-4-duplicate-header-name-not-first", {"protected.duplicate"}, {},
+                "protected header naming a member twice, the wrong value last"),
       rejection("RFC8555-6.2-signature-verified", {"signature"}, {"malformed", "unauthorized"},
                 "JWS with a signature that does not verify"),
       rejection("RFC8555-6.2-jwk-and-kid-together-refused", {"protected.key"}, {"malformed"},

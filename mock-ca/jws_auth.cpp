@@ -121,8 +121,12 @@ std::variant<Authed, Reply> Core::authenticate(const Request& req, const std::st
     const auto why = s.error().to_string();
     return problem_reply(Problem::malformed("JWS signature does not verify: " + why));
   }
-  if (a.account && a.account->status != "valid")
-    return problem_reply(Problem::unauthorized("account is " + a.account->status));
+  if (a.account && a.account->status != "valid") {
+    // §7.3.6: requests from a deactivated account get 401 unauthorized.
+    auto p = Problem::unauthorized("account is " + a.account->status);
+    p.status = 401;
+    return problem_reply(p);
+  }
   a.post_as_get = a.jws.payload.empty();
   if (!a.post_as_get) {
     auto p = parse_json(a.jws.payload, JsonLimits{kMaxBody, 32, true});

@@ -54,12 +54,23 @@ std::optional<Problem> check_caa(const VaConfig& config, const std::string& name
   return std::nullopt;
 }
 
+namespace {
+std::optional<Problem> validate_once(const VaConfig& config, const VaJob& job) {
+  if (job.type == "http-01") return validate_http01(config, job);
+  if (job.type == "dns-01") return validate_dns01(config, job);
+  if (job.type == "tls-alpn-01") return validate_tls_alpn01(config, job);
+  return Problem::malformed("unknown challenge type " + job.type);
+}
+}  // namespace
+
 std::optional<Problem> validate(const VaConfig& config, const VaJob& job) {
-  std::optional<Problem> result;
-  if (job.type == "http-01") result = validate_http01(config, job);
-  else if (job.type == "dns-01") result = validate_dns01(config, job);
-  else if (job.type == "tls-alpn-01") result = validate_tls_alpn01(config, job);
-  else result = Problem::malformed("unknown challenge type " + job.type);
+  // §8.2: a failed attempt is retried once after a short pause, so that a
+  // responder that was a moment late does not cost the client its authorization.
+  std::optional<Problem> result = validate_once(config, job);
+  if (result) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    result = validate_once(config, job);
+  }
   if (!result && job.identifier.type == "dns" && !job.caa_identities.empty())
     result = check_caa(config, job.identifier.value, job.wildcard, job.caa_identities);
   return result;

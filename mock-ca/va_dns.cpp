@@ -127,7 +127,9 @@ Result<std::string> exchange_tcp(const std::string& server_ip, std::uint16_t por
   return all->substr(2, n);
 }
 
-Result<DnsAnswer> query(const VaConfig& config, const std::string& name, std::uint16_t type) {
+// TCP first (RFC 8555 §11.2 asks validators to resist off-path spoofing, which
+// UDP invites); UDP when the server takes no TCP.
+Result<DnsAnswer> query(const VaConfig& config, const std::string& name, std::uint16_t type, bool tcp_first = false) {
   auto server = split_host_port(config.dns_server);
   if (!server) return server.error();
   auto qname = responders::encode_dns_name(responders::split_dns_name(name));
@@ -143,6 +145,10 @@ Result<DnsAnswer> query(const VaConfig& config, const std::string& name, std::ui
   q.push_back(static_cast<char>(type & 0xff));
   q += std::string("\x00\x01", 2);
   const Deadline deadline = std::chrono::steady_clock::now() + config.timeout;
+  if (tcp_first) {
+    const Deadline tcp_deadline = std::chrono::steady_clock::now() + config.timeout / 2;
+    if (auto raw = exchange_tcp(server->first, server->second, q, tcp_deadline); raw) return parse_answer(*raw, id);
+  }
   auto raw = exchange_udp(server->first, server->second, q, id, deadline);
   if (!raw) return raw.error();
   if (raw->size() >= 4 && (be16(*raw, 2) & 0x0200)) {
@@ -188,7 +194,7 @@ Result<std::vector<std::string>> resolve_addresses(const VaConfig& config, const
 }
 
 Result<std::vector<std::string>> query_txt(const VaConfig& config, const std::string& name) {
-  auto ans = query(config, name, kTxt);
+  auto ans = query(config, name, kTxt, true);
   if (!ans) return ans.error();
   if (ans->rcode != 0 && ans->rcode != 3) return make_error("dns", rcode_text(ans->rcode) + " for TXT " + name);
   std::vector<std::string> out;

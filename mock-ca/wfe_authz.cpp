@@ -108,7 +108,8 @@ Reply Core::authz(Authed& a, const std::string& id) {
   }
   poll_hold(*this, z);
   Reply r = json_reply(200, authz_json(z));
-  if (z.status == "pending" && z.validating && faults.retry_after) r.retry_after = *faults.retry_after;
+  // §8.2: while a validation is in progress (or being retried) polls carry Retry-After.
+  if (z.status == "pending" && (z.validating || z.held)) r.retry_after = faults.retry_after.value_or(1);
   return r;
 }
 
@@ -127,7 +128,7 @@ Reply Core::challenge(Authed& a, const std::string& id) {
     poll_hold(*this, z);
     Reply r = json_reply(200, challenge_json(*c));
     r.headers.emplace_back("Link", up);
-    if (c->status == "processing" && faults.retry_after) r.retry_after = *faults.retry_after;
+    if (c->status == "processing") r.retry_after = faults.retry_after.value_or(1);
     return r;
   }
   // §7.5.1: the client's response is an empty object; unknown members are ignored.
@@ -156,7 +157,7 @@ Reply Core::challenge(Authed& a, const std::string& id) {
   }
   Reply r = json_reply(200, challenge_json(*c));
   r.headers.emplace_back("Link", up);
-  if (c->status == "processing" && faults.retry_after) r.retry_after = *faults.retry_after;
+  if (c->status == "processing") r.retry_after = faults.retry_after.value_or(1);
   return r;
 }
 

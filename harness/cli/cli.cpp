@@ -22,7 +22,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::vector<Command> commands() { return {list_command(), server_command(), responders_command(), report_command(), client_command()}; }
+std::vector<Command> commands() { return {list_command(), server_command(), responders_command(), report_command(), client_command(), mock_ca_command(), fuzz_command()}; }
 
 void print_usage(std::ostream& os) {
   os << "Usage: acmespec [--help] [--version] <command> [options]\n\n"

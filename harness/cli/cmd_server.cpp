@@ -6,6 +6,7 @@
 #include <set>
 #include <filesystem>
 #include <iostream>
+#include <random>
 
 #include "cli/commands.hpp"
 #include "engine/catalogue.hpp"
@@ -13,6 +14,8 @@
 #include "engine/runner.hpp"
 #include "engine/scenario.hpp"
 #include "http/transcript.hpp"
+#include "jose/base64url.hpp"
+#include "mock-ca/mock_ca.hpp"
 #include "reports/atomic_file.hpp"
 #include "reports/html.hpp"
 #include "reports/junit.hpp"
@@ -46,8 +49,7 @@ Result<long> number(const ParsedOptions& opts, const char* name, long fallback, 
 int run_server(Context& ctx, const ParsedOptions& opts) {
   server::ServerConfig config;
   auto directory = opts.get("directory");
-  if (!directory) return usage(ctx, "--directory URL is required");
-  config.directory_url = *directory;
+  config.directory_url = directory.value_or("");
   config.ca_bundle = opts.get("ca-bundle").value_or("");
   config.insecure = opts.has("insecure");
   if (!config.ca_bundle.empty() && !fs::is_regular_file(config.ca_bundle))
@@ -79,6 +81,47 @@ int run_server(Context& ctx, const ParsedOptions& opts) {
       *port = hp->port;
     }
   }
+
+  // Without --directory the suite runs against the embedded mock CA, the
+  // reference implementation, validating through this run's responders.
+  std::unique_ptr<mockca::MockCaServer> embedded;
+  std::string embedded_bundle;
+  if (!directory) {
+    if (opts.has("ca-bundle") || opts.has("insecure"))
+      return usage(ctx, "--ca-bundle and --insecure need --directory (the embedded mock CA brings its own)");
+    embedded_bundle = (fs::temp_directory_path() / ("acmespec-mock-ca-" + std::to_string(getpid()) + ".pem")).string();
+    mockca::MockCaServerConfig mc;
+    mc.port = 0;
+    mc.ca_bundle_path = embedded_bundle;
+    mc.ca.va.http_port = config.responders.http01.port;
+    mc.ca.va.tls_port = config.responders.tls_alpn.port;
+    const bool v6 = config.responders.dns.host.find(':') != std::string::npos;
+    mc.ca.va.dns_server = (v6 ? "[" + config.responders.dns.host + "]" : config.responders.dns.host) + ":" +
+                          std::to_string(config.responders.dns.port);
+    mc.ca.va.timeout = std::chrono::milliseconds(5000);
+    if (config.eab_kid.empty()) {
+      // A fresh binding key per run, so the EAB scenarios run too.
+      std::random_device rd;
+      std::string mac(32, '\0');
+      for (auto& ch : mac) ch = static_cast<char>(rd() & 0xff);
+      config.eab_kid = "acmespec-embedded";
+      config.eab_hmac_key = jose::base64url_encode(mac);
+    }
+    mc.ca.eab_keys[config.eab_kid] = config.eab_hmac_key;
+    auto started_ca = mockca::MockCaServer::start(mc);
+    if (!started_ca) return usage(ctx, "cannot start the embedded mock CA: " + started_ca.error().to_string());
+    embedded = std::move(*started_ca);
+    config.directory_url = embedded->directory_url();
+    config.ca_bundle = embedded_bundle;
+    ctx.out << "No --directory: running against the embedded mock CA at " << config.directory_url << "\n";
+  }
+  struct BundleCleanup {
+    std::string path;
+    ~BundleCleanup() {
+      std::error_code ignored;
+      if (!path.empty()) fs::remove(path, ignored);
+    }
+  } bundle_cleanup{embedded_bundle};
 
   const fs::path root = data_dir(ctx, opts);
   auto cat = engine::load_catalogue(root / "scenarios" / "requirements.json");
@@ -180,7 +223,7 @@ Command server_command() {
       "server",
       "run the server conformance suite against an ACME server",
       "",
-      {{"directory", "URL", "the ACME directory URL of the server under test (required)"},
+      {{"directory", "URL", "the ACME directory URL of the server under test (default: an embedded mock CA)"},
        {"ca-bundle", "PEM", "trust this CA bundle for the server's HTTPS (default: the system store)"},
        {"insecure", "", "do not verify the server's TLS certificate"},
        {"scenario", "ID", "run this scenario", true},

@@ -46,6 +46,8 @@ Command list_command();
 Command server_command();
 Command responders_command();
 Command client_command();
+Command mock_ca_command();
+Command fuzz_command();
 Command report_command();
 
 // Shared by `report` and `server` (cmd_report.cpp): --expect-failures F read

@@ -93,7 +93,7 @@ struct Client {
     last_nonce = nonce_override ? *nonce_override : nonce();
     client::Signer s{&key, kid};
     auto body = client::sign_request(s, url(path), last_nonce, payload, m);
-    REQUIRE(body.ok());
+    if (!body) FAIL("sign_request: " + body.error().to_string());
     return send(path, body->body);
   }
   mockca::Response new_account(json payload = {{"termsOfServiceAgreed", true}}) {

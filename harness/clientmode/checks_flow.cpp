@@ -229,7 +229,11 @@ Judgement displays_error_detail(const ClientRun& run) {
   };
   std::vector<Shown> wanted;
   for (const auto& o : run.observations) {
-    if (!o.fault_injected || o.problem_type.empty()) continue;
+    // Terms and EAB faults act through ordinary account state, so their
+    // answers need not carry the fault flag.
+    const bool planned = o.fault_injected || (run.faults.terms_changed && o.problem_type == "userActionRequired") ||
+                         (run.faults.eab_required && o.problem_type == "externalAccountRequired");
+    if (!planned || o.problem_type.empty()) continue;
     for (const auto& e : run.faults.errors)
       if (e.type == o.problem_type && !e.detail.empty()) wanted.push_back({e.detail, evidence_id(o)});
     wanted.push_back({o.problem_type, evidence_id(o)});

@@ -236,6 +236,43 @@ Judgement unpredictable_urls(const Observation& o) {
   return Judgement::pass(std::to_string(urls.size()) + " resource URLs end in components of at least 64 bits");
 }
 
+// What one validation-history entry names: the HTTP Host (without port),
+// the TXT question below _acme-challenge., or the TLS SNI.
+std::string named_in(const json& entry) {
+  std::string name = str(entry, "host");
+  if (!name.empty()) {
+    if (name.front() == '[') return name.substr(1, name.find(']') - 1);
+    if (auto colon = name.rfind(':'); colon != std::string::npos && name.find(':') == colon) name.resize(colon);
+    return name;
+  }
+  name = str(entry, "name");
+  if (name.rfind("_acme-challenge.", 0) == 0) name = name.substr(16);
+  if (!name.empty() && name.back() == '.') name.pop_back();
+  return name.empty() ? str(entry, "sni") : name;
+}
+
+// Every identifier that became valid was itself validated: a request naming
+// it reached the responder (a validator that checks one name N times for an
+// N-name order fails this).
+Judgement each_identifier_validated(const Observation& o) {
+  std::size_t validated = 0;
+  for (const auto& a : answered(o)) {
+    if (str(obj(a, "after"), "status") != "valid") continue;
+    ++validated;
+    std::string id = identifier_of(a);
+    if (str(obj(obj(a, "before"), "identifier"), "type") == "dns" && id.rfind("*.", 0) == 0) id = id.substr(2);
+    // For an IP identifier the history was already narrowed to its address
+    // (literal, reverse name, or no SNI), so any entry counts.
+    const bool is_ip = str(obj(obj(a, "before"), "identifier"), "type") == "ip";
+    bool seen = false;
+    for (const auto& e : arr(a, "validation")) seen = seen || is_ip || named_in(e) == id;
+    if (!seen)
+      return Judgement::fail("the authorization for " + identifier_of(a) + " became valid, but no validation request naming it reached the responder");
+  }
+  if (validated == 0) return Judgement::skip("no authorization was validated in this step (reused or not reached)");
+  return Judgement::pass(std::to_string(validated) + " identifier(s), each validated by a request naming it");
+}
+
 const std::vector<std::string> kTlsCertFaults = {"legacy-oid", "non-critical", "extra-san", "wrong-digest"};
 const std::vector<std::string> kAnyMustFail = {"wrong-key-authorization", "redirect-loop", "oversized-body", "wrong-txt-digest",
                                                "legacy-oid", "non-critical", "extra-san", "wrong-digest", "no-alpn", "max-tls-1.1"};
@@ -263,6 +300,7 @@ std::vector<CheckDef> checks_validation() {
       {"RFC8555-8.3-validation-port-80", {}, validation_port},
       {"RFC8737-3-validation-port-443", {}, validation_port},
       {"RFC8555-10.5-unpredictable-resource-urls", {}, unpredictable_urls},
+      {"RFC8555-7.5.1-each-identifier-validated", {}, each_identifier_validated},
       {"RFC8659-3-caa-forbids-issuance", {}, caa_forbids},
       {"RFC8659-4.3-issuewild-governs-wildcards", {}, caa_forbids},
   };

@@ -99,6 +99,8 @@ int run_server(Context& ctx, const ParsedOptions& opts) {
     mc.ca.va.dns_server = (v6 ? "[" + config.responders.dns.host + "]" : config.responders.dns.host) + ":" +
                           std::to_string(config.responders.dns.port);
     mc.ca.va.timeout = std::chrono::milliseconds(5000);
+    // One alternate chain, so the §7.4.2 alternate-chain checks have something to judge.
+    mc.ca.faults.alternate_chains = 1;
     if (config.eab_kid.empty()) {
       // A fresh binding key per run, so the EAB scenarios run too.
       std::random_device rd;

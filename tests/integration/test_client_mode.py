@@ -25,7 +25,7 @@ LEGO_SCENARIOS = [
 CERTBOT_SCENARIOS = [
     "client-happy-http-01", "client-happy-dns-01", "client-happy-tls-alpn-01",
     "client-bad-nonce-first-request", "client-bad-nonce-twice", "client-rate-limited-always",
-    "client-server-internal-new-account", "client-order-processing", "client-authz-pending",
+    "client-server-internal-new-account", "client-order-processing",
     "client-challenge-invalid", "client-terms-changed", "client-eab-required", "client-alternate-chains",
 ]
 

@@ -37,7 +37,7 @@ std::string body_block(const json& message) {
   if (text.empty()) return "";
   const std::string encoding = get_string(message, "body_encoding", "utf-8");
   std::string note = encoding == "base64" ? "<p class=\"note\">binary body, shown base64-encoded</p>" : "";
-  if (message.value("body_truncated", false) == true) note += "<p class=\"note\">body truncated by the recorder</p>";
+  if (message.contains("body_truncated") && message["body_truncated"] == true) note += "<p class=\"note\">body truncated by the recorder</p>";
   if (encoding != "base64" && text.size() <= kMaxBodyBytes) {
     JsonLimits limits;
     limits.reject_duplicate_keys = false;

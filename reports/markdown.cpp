@@ -74,7 +74,7 @@ std::string render_markdown(const json& input, const BaselineResult* baseline) {
   out += "\n\n";
   std::string target = get_string(record.is_object() && record.contains("target") ? record["target"] : json(), "directory");
   out += "Target " + md_cell(target.empty() ? "unknown" : target, 200) + " \u00b7 acmespec " +
-         md_cell(get_string(record.value("tool", json::object()), "version", "?"), 40) + " \u00b7 " +
+         md_cell(get_string(record.is_object() && record.contains("tool") ? record["tool"] : json(), "version", "?"), 40) + " \u00b7 " +
          md_cell(get_string(record, "started_at", "unknown"), 40) + " \u00b7 " +
          format_seconds(std::max<std::int64_t>(0, get_millis(record, "duration_ms"))) + " s \u00b7 " +
          std::to_string(s.scenarios) + " scenarios, " + std::to_string(s.checks()) + " checks\n";

@@ -170,3 +170,15 @@ TEST_CASE("the interop matrix has one column per run and the worst outcome per c
   CHECK_THAT(page, Catch::Contains("data-outcome=\"fail\""));
   CHECK(run_label(json::object(), "file") == "file");
 }
+
+TEST_CASE("Markdown, diff and matrix render records that are not records", "[reports][markdown]") {
+  for (const json& r : {json(), json::array(), json(42), json{{"scenarios", "nope"}}, json{{"tool", 1}},
+                        json{{"scenarios", {1, "x", json::object()}}}}) {
+    std::string md;
+    CHECK_NOTHROW(md = render_markdown(r));
+    CHECK_THAT(md, Catch::StartsWith("## acmespec "));
+    CHECK_NOTHROW(diff_runs(r, r));
+    CHECK_NOTHROW(render_interop_markdown({{"a", r}, {"b", r}}));
+    CHECK_NOTHROW(apply_baseline(r, Baseline{{{"x", "", "r"}}}));
+  }
+}

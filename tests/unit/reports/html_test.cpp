@@ -124,3 +124,19 @@ TEST_CASE("HTML renders records that are not records", "[reports][html]") {
     CHECK(page.find("</html>") != std::string::npos);
   }
 }
+
+TEST_CASE("HTML tolerates exchanges of the wrong shape", "[reports][html]") {
+  const json odd_exchanges = json::array(
+      {1, "x", json::object(), json{{"id", "x1"}, {"request", 5}, {"response", {{"body_truncated", "yes"},
+                                                                                 {"body", 7}, {"headers", "h"}}}},
+       json{{"id", "x2"}, {"request", {{"jws", {{"protected", 1}, {"payload", ""}}}, {"headers", {{1, 2}}}}},
+            {"error", {{"code", 1}}}}});
+  const json record = {{"scenarios",
+                        {{{"id", "s"},
+                          {"checks", {{{"id", "c"}, {"outcome", "fail"}, {"evidence", {"x1", "x2", "x3", 4}}}}},
+                          {"exchanges", odd_exchanges}}}}};
+  std::string page;
+  REQUIRE_NOTHROW(page = render_html(record));
+  CHECK(page.find("exchange x3 is not in the record") != std::string::npos);
+  CHECK(page.find("empty (POST-as-GET)") != std::string::npos);
+}

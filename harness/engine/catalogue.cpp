@@ -113,6 +113,10 @@ std::optional<Role> parse_role(std::string_view text) {
   return std::nullopt;
 }
 
+std::string Requirement::category() const {
+  return std::find(tags.begin(), tags.end(), "security") != tags.end() ? "security" : "conformance";
+}
+
 std::string Requirement::url() const {
   std::string rfc = spec;
   std::transform(rfc.begin(), rfc.end(), rfc.begin(), [](unsigned char c) { return std::tolower(c); });

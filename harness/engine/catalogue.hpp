@@ -39,6 +39,9 @@ struct Requirement {
   // Where a reader finds the text, e.g.
   // https://datatracker.ietf.org/doc/html/rfc8555#section-6.5
   std::string url() const;
+  // "security" for checks drawn from attacks and incidents (tag "security"),
+  // else "conformance"; reports show the two apart.
+  std::string category() const;
 };
 
 struct Catalogue {

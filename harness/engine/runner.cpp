@@ -58,7 +58,8 @@ void fold(Folded& f, Outcome o, const Judgement& j, const Step& step) {
 
 json check_entry(const Requirement& req, const Folded& f) {
   json entry = {{"id", req.id},           {"spec", req.spec},           {"section", req.section},
-                {"level", to_string(req.level)}, {"statement", req.statement}, {"outcome", reports::to_string(f.outcome)},
+                {"level", to_string(req.level)}, {"category", req.category()},
+                {"statement", req.statement}, {"outcome", reports::to_string(f.outcome)},
                 {"message", f.message},   {"evaluations", f.evaluations}, {"evidence", f.evidence}};
   entry["step"] = f.step ? json(f.step->index) : json(nullptr);
   entry["step_name"] = f.step ? json(f.step->name) : json(nullptr);

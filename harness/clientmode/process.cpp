@@ -6,7 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 namespace acmespec::clientmode {
@@ -69,6 +71,22 @@ Result<ProcessResult> run_process(const ProcessOptions& options) {
   std::vector<char*> envp, argv;
   for (auto& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);
+  // PATH is searched here, not in the child: between fork and exec only
+  // async-signal-safe calls are allowed, and the mock CA's threads are running.
+  std::string program = options.argv.front();
+  if (program.find('/') == std::string::npos) {
+    const char* path = std::getenv("PATH");
+    std::string dirs = path ? path : "/usr/bin:/bin";
+    std::string found;
+    for (std::size_t start = 0; start <= dirs.size() && found.empty();) {
+      const auto end = std::min(dirs.find(':', start), dirs.size());
+      const std::string candidate = (end > start ? dirs.substr(start, end - start) : std::string(".")) + "/" + program;
+      if (::access(candidate.c_str(), X_OK) == 0) found = candidate;
+      start = end + 1;
+    }
+    if (found.empty()) return make_error("command", "cannot run \"" + program + "\": not found on PATH");
+    program = found;
+  }
   std::vector<std::string> args = options.argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -86,7 +104,7 @@ Result<ProcessResult> run_process(const ProcessOptions& options) {
     int err = 0;
     if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) err = errno;
     if (err == 0) {
-      ::execvpe(argv[0], argv.data(), envp.data());
+      ::execve(program.c_str(), argv.data(), envp.data());
       err = errno;
     }
     [[maybe_unused]] auto n = ::write(err_write.fd, &err, sizeof err);

@@ -122,6 +122,16 @@ def check_page(chromium, tmp_path, artifacts, html_path, record, name):
         filtered = facts(browse(chromium, tmp_path, f"{url}#outcome={outcome}", "--dump-dom"))
         assert int(filtered.texts["shown"]) == expected[outcome]
         assert filtered.entries - filtered.hidden_entries == expected[outcome]
+
+    # The check-id search and the level filter combine with it.
+    checks = [c for sc in record["scenarios"] if isinstance(sc, dict) for c in sc.get("checks", [])
+              if isinstance(c, dict) and isinstance(c.get("id"), str) and c["id"]]
+    if checks:
+        needle = checks[0]["id"][-12:].lower()
+        level = checks[0].get("level") or "-"
+        want = sum(1 for c in checks if needle in c["id"].lower() and (c.get("level") or "-") == level)
+        filtered = facts(browse(chromium, tmp_path, f"{url}#q={needle}&level={level}", "--dump-dom"))
+        assert int(filtered.texts["shown"]) == want, (needle, level)
     return expected
 
 

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "clientmode/checks.hpp"
+#include "clientmode/client_mode.hpp"
 #include "clientmode/scenario.hpp"
 
 using namespace acmespec;
@@ -76,4 +77,33 @@ TEST_CASE("client scenarios: mistakes are refused with file, path and reason") {
   CHECK(error_of(with("expect", {"RFC8555-6.7-client-fails-visibly"})).find("expects issuance to succeed") != std::string::npos);
   CHECK(error_of(with("faults", {{"errors", {{{"type", "badNonce"}, {"status", 302}}}}})) ==
         "f.json: faults.errors[0].status: expected a number from 400 to 599, got 302");
+}
+
+TEST_CASE("client scenarios: the engine view is one step citing every check") {
+  auto sc = clientmode::parse_client_scenario(valid(), "f.json", catalogue());
+  REQUIRE(sc.ok());
+  sc->expect.push_back("RFC8555-6.1-client-user-agent");
+  const engine::Scenario e = clientmode::as_engine_scenario(*sc);
+  CHECK(e.id == "t-1");
+  REQUIRE(e.steps.size() == 1);
+  CHECK(e.steps[0].index == 1);
+  CHECK(e.cited_checks() == sc->expect);
+}
+
+TEST_CASE("client scenarios: selection by id and suite") {
+  auto all = clientmode::load_client_scenarios(std::string(ACMESPEC_SOURCE_DIR) + "/scenarios/client", catalogue());
+  REQUIRE(all.ok());
+  CHECK(clientmode::select(*all, {}, {}).size() == all->size());
+  auto one = clientmode::select(*all, {"client-happy-http-01"}, {});
+  REQUIRE(one.size() == 1);
+  CHECK(one[0]->id == "client-happy-http-01");
+  for (const auto* sc : clientmode::select(*all, {}, {"happy"}))
+    CHECK(std::find(sc->suites.begin(), sc->suites.end(), "happy") != sc->suites.end());
+  CHECK(clientmode::select(*all, {"nope"}, {}).empty());
+}
+
+TEST_CASE("client mode: free loopback ports are usable") {
+  auto a = clientmode::free_loopback_port();
+  REQUIRE(a.ok());
+  CHECK(*a > 0);
 }

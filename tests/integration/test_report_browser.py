@@ -96,7 +96,7 @@ def verdict(counts):
     return "error" if counts["error"] else "fail" if counts["fail"] else "pass"
 
 
-def check_page(chromium, tmp_path, artifacts, html_path, record, name):
+def check_page(chromium, tmp_path, artifacts, html_path, record, name, filters=True):
     expected = recount(record)
     url = pathlib.Path(html_path).resolve().as_uri()
     shot = artifacts / f"report-{name}.png"
@@ -117,6 +117,8 @@ def check_page(chromium, tmp_path, artifacts, html_path, record, name):
     assert int(page.texts["shown"]) == page.entries
     assert page.texts["verdict"] == verdict(expected)
 
+    if not filters:
+        return expected
     # A filter in the address is applied on load and hides every other entry.
     for outcome in ("pass", "fail"):
         filtered = facts(browse(chromium, tmp_path, f"{url}#outcome={outcome}", "--dump-dom"))
@@ -141,7 +143,8 @@ def test_golden_record_in_chromium(chromium, artifacts, tmp_path, run_acmespec, 
     html_path = tmp_path / f"{name}.html"
     proc = run_acmespec("report", GOLDEN / f"{name}.json", "--html", html_path)
     assert html_path.is_file(), proc.stderr
-    check_page(chromium, tmp_path, artifacts, html_path, record, name)
+    # The filters are exercised on one record; the others only need their counts.
+    check_page(chromium, tmp_path, artifacts, html_path, record, name, filters=name == "all-outcomes")
 
 
 def test_pebble_run_report_in_chromium(chromium, artifacts, tmp_path, acmespec_bin, pebble):

@@ -58,6 +58,12 @@ void exercise_dns_message(std::string_view bytes);
 // server-mode vocabulary.
 void exercise_scenario(std::string_view text);
 
+// The mock CA's finalize CSR checks (mock-ca/csr.hpp).
+void exercise_csr(std::string_view der);
+
+// One request through the mock CA's handler, with a fixed clock and seed.
+void exercise_mockca_request(std::string_view input);
+
 // The embedded scenarios/requirements.json (generated at configure time).
 std::string_view embedded_catalogue();
 

@@ -40,7 +40,7 @@ http::Response response(int status, const std::string& type, const std::string& 
 
 }  // namespace
 
-TEST_CASE("netfuzz: a seed and an iteration fix the plan", "[netfuzz]") {
+TEST_CASE("a seed and an iteration fix the plan", "[netfuzz]") {
   for (std::uint64_t i = 0; i < 200; ++i) {
     const Plan a = plan_of(42, i), b = plan_of(42, i);
     CHECK(a.mutations == b.mutations);
@@ -53,7 +53,7 @@ TEST_CASE("netfuzz: a seed and an iteration fix the plan", "[netfuzz]") {
   CHECK(differ > 25);
 }
 
-TEST_CASE("netfuzz: base plans are valid ACME requests", "[netfuzz]") {
+TEST_CASE("base plans are valid ACME requests", "[netfuzz]") {
   const Plan order = base_plan(BaseOp::new_order, targets());
   CHECK(order.header["kid"] == "https://ca.test/acct/1");
   CHECK(order.header["url"] == "https://ca.test/new-order");
@@ -64,7 +64,7 @@ TEST_CASE("netfuzz: base plans are valid ACME requests", "[netfuzz]") {
   CHECK_FALSE(base_plan(BaseOp::get_order, targets()).payload.has_value());
 }
 
-TEST_CASE("netfuzz: every mutation class appears over a run", "[netfuzz]") {
+TEST_CASE("every mutation class appears over a run", "[netfuzz]") {
   bool replay = false, sig = false, kid = false, refuse = false;
   for (std::uint64_t i = 0; i < 500; ++i) {
     const Plan p = plan_of(7, i);
@@ -79,7 +79,7 @@ TEST_CASE("netfuzz: every mutation class appears over a run", "[netfuzz]") {
   CHECK(refuse);
 }
 
-TEST_CASE("netfuzz: oracles", "[netfuzz]") {
+TEST_CASE("oracles", "[netfuzz]") {
   Plan p = base_plan(BaseOp::get_order, targets());
   const std::string problem = R"({"type":"urn:ietf:params:acme:error:malformed","detail":"x"})";
 
@@ -123,7 +123,7 @@ TEST_CASE("netfuzz: oracles", "[netfuzz]") {
   CHECK(judge(fin, response(403, "application/problem+json", problem), "").empty());
 }
 
-TEST_CASE("netfuzz: findings deduplicate on oracle, request kind, first mutation and status", "[netfuzz]") {
+TEST_CASE("findings deduplicate on oracle, request kind, first mutation and status", "[netfuzz]") {
   Finding a{"server-error-5xx", "d", "new-order", {"payload.csr=1", "x"}, 1, 3, {}, {{"status", 500}}};
   Finding b = a;
   b.mutations = {"payload.csr=\"\"", "y"};
@@ -135,7 +135,7 @@ TEST_CASE("netfuzz: findings deduplicate on oracle, request kind, first mutation
   CHECK(a.to_json()["iteration"] == 3);
 }
 
-TEST_CASE("netfuzz: bad configuration is a clear error", "[netfuzz]") {
+TEST_CASE("bad configuration is a clear error", "[netfuzz]") {
   std::ostringstream log;
   auto r = run_netfuzz(NetFuzzConfig{}, log);
   REQUIRE_FALSE(r.ok());

@@ -1,6 +1,7 @@
 // acmespec fuzz: the network protocol fuzzer against a live ACME server, and
 // the replay of a finding it wrote.
 #include <charconv>
+#include <csignal>
 
 #include "cli/commands.hpp"
 #include "netfuzz/netfuzz.hpp"
@@ -45,6 +46,9 @@ int run_fuzz(Context& ctx, const ParsedOptions& opts) {
     return kExitHarnessError;
   }
 
+  // A server that closes the connection while a request is being written
+  // must cost one finding (hang-or-reset), not the whole process.
+  std::signal(SIGPIPE, SIG_IGN);
   const auto replay = opts.get("replay");
   auto result = replay ? netfuzz::replay_finding(*replay, config, ctx.err) : netfuzz::run_netfuzz(config, ctx.err);
   if (!result) {

@@ -126,6 +126,8 @@ std::string details(const std::vector<CheckEntry>& entries) {
     } else {
       out += "<p class=\"statement\">" + esc(e.statement) + "</p><dl>";
       out += "<dt>level</dt><dd>" + esc(e.level.empty() ? "-" : e.level) + "</dd>";
+      if (const std::string category = get_string(*e.check, "category"); !category.empty())
+        out += "<dt>category</dt><dd>" + esc(category) + "</dd>";
       const std::string link = rfc_link(e.spec, e.section);
       const std::string where = e.spec + (e.section.empty() ? "" : " \u00a7" + e.section);
       out += "<dt>requirement</dt><dd>" +

@@ -140,3 +140,9 @@ TEST_CASE("HTML tolerates exchanges of the wrong shape", "[reports][html]") {
   CHECK(page.find("exchange x3 is not in the record") != std::string::npos);
   CHECK(page.find("empty (POST-as-GET)") != std::string::npos);
 }
+
+TEST_CASE("HTML shows a check's category when the record has one", "[reports][html]") {
+  const json record = {{"scenarios",
+                        {{{"id", "s"}, {"checks", {{{"id", "c"}, {"outcome", "pass"}, {"category", "security"}}}}}}}};
+  CHECK(render_html(record).find("<dt>category</dt><dd>security</dd>") != std::string::npos);
+}

@@ -43,6 +43,8 @@ struct Route {
   std::string sub;  // chain index of a certificate, cursor of an orders page
 };
 
+bool all_digits(const std::string& s);
+
 Route route(const std::string& path_and_query) {
   const auto q = path_and_query.find('?');
   const std::string path = path_and_query.substr(0, q);
@@ -65,13 +67,13 @@ Route route(const std::string& path_and_query) {
       if (auto slash = rest.find('/'); slash != std::string::npos) {
         sub = rest.substr(slash + 1);
         rest = rest.substr(0, slash);
-        if (sub.empty() || sub.size() > 2 || !std::all_of(sub.begin(), sub.end(), ::isdigit)) return {};
+        if (sub.empty() || sub.size() > 2 || !all_digits(sub)) return {};
       }
     }
     if (e == Endpoint::kOrdersList && !query.empty()) {
       if (query.rfind("cursor=", 0) != 0) return {};
       sub = query.substr(7);
-      if (sub.empty() || sub.size() > 6 || !std::all_of(sub.begin(), sub.end(), ::isdigit)) return {};
+      if (sub.empty() || sub.size() > 6 || !all_digits(sub)) return {};
     } else if (!query.empty()) {
       return {};
     }
@@ -79,6 +81,10 @@ Route route(const std::string& path_and_query) {
     return {e, rest, sub};
   }
   return {};
+}
+
+bool all_digits(const std::string& s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 bool matches(const std::optional<Endpoint>& want, Endpoint got, const std::vector<int>& nth, int count) {

@@ -164,3 +164,17 @@ TEST_CASE("mock CA revocation rules", "[mockca]") {
   by_cert_key.key = k;
   CHECK(by_cert_key.post("/revoke-cert", json{{"certificate", der}, {"reason", 4}}).status == 200);
 }
+
+TEST_CASE("mock CA answers hostile requests with problems, never a crash", "[mockca]") {
+  Env env;
+  Client c(*env.ca);
+  CHECK(c.get("/nowhere").status == 404);
+  CHECK(c.get("/cert/abc/\xff\xfe").status == 404);
+  CHECK(c.get("/orders/x?cursor=\xc3\xa9").status == 404);
+  CHECK(c.get("/dir", "PUT").status == 405);
+  CHECK(problem_type(c.send("/new-order", "{not json")) == "malformed");
+  CHECK(problem_type(c.send("/new-order", std::string(300 * 1024, '{'))) == "malformed");
+  CHECK(problem_type(c.send("/new-order", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]")) == "malformed");
+  CHECK(problem_type(c.send("/new-order", R"({"protected":"","payload":"","signature":""})")) == "malformed");
+  for (const auto& o : env.ca->observations()) CHECK(o.status >= 400);
+}

@@ -7,10 +7,16 @@
 
 namespace acmespec::mockca::detail {
 
+namespace {
+// Client bytes (paths, names, kids) reach details and echoes; invalid UTF-8 is
+// replaced rather than thrown on.
+std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+}  // namespace
+
 Reply json_reply(int status, const nlohmann::json& body) {
   Reply r;
   r.status = status;
-  r.body = body.dump();
+  r.body = dump(body);
   r.content_type = "application/json";
   if (body.is_object() && body.contains("status") && body["status"].is_string())
     r.resource_status = body["status"].get<std::string>();
@@ -26,7 +32,7 @@ std::string short_type(const acme::Problem& problem) {
 Reply problem_reply(const acme::Problem& problem) {
   Reply r;
   r.status = problem.status.value_or(400);
-  r.body = problem.to_json().dump();
+  r.body = dump(problem.to_json());
   r.content_type = "application/problem+json";
   r.problem_type = short_type(problem);
   return r;

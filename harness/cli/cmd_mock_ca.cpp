@@ -93,7 +93,7 @@ int run_mock_ca(Context& ctx, const ParsedOptions& opts) {
     std::ofstream f(*out, std::ios::trunc);
     nlohmann::json all = nlohmann::json::array();
     for (const auto& o : (*server)->ca().observations()) all.push_back(mockca::to_json(o));
-    f << all.dump(1) << "\n";
+    f << all.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   }
   server->reset();
   pthread_sigmask(SIG_UNBLOCK, &stop_signals, nullptr);

@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
-# Runs every test: installs dependencies, builds, runs the unit tests (also
-# under AddressSanitizer + UBSan) and the pytest integration suite.
-# Set ACMESPEC_SKIP_ASAN=1 to skip the sanitizer pass during development.
+# Runs every test: installs dependencies, builds, runs the unit tests and the
+# corpus replays (g++), builds again with clang + libFuzzer + ASan + UBSan and
+# runs the unit tests under the sanitizers, fuzzes every target for a bounded
+# time, and runs the pytest integration suites (Pebble, the mock CA, certbot,
+# lego, chromium).
+#
+#   ACMESPEC_SKIP_SANITIZERS=1   skip the clang sanitizer build, its tests and fuzzing
+#   ACMESPEC_FUZZ_SECONDS=N      seconds per fuzz target (default 20)
+#   ACMESPEC_GCC_ASAN=1          also run the g++ ASan + UBSan build (preset asan)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -9,18 +15,27 @@ root=$(pwd)
 scripts/install-deps.sh
 
 status=0
-step() { echo; echo "==== $* ===="; }
+step() { echo; echo "==== $* ($(date -u +%H:%M:%S)) ===="; }
 
 step "build (g++, preset default)"
 scripts/build.sh default
 
-step "unit tests (ctest, preset default)"
+step "unit tests and corpus replays (ctest, preset default)"
 ctest --preset default -j "$(nproc)" || status=1
 
-if [[ "${ACMESPEC_SKIP_ASAN:-0}" != 1 ]]; then
-  step "build (ASan + UBSan, preset asan)"
+if [[ "${ACMESPEC_SKIP_SANITIZERS:-0}" != 1 ]]; then
+  step "build (clang, libFuzzer + ASan + UBSan, preset fuzz)"
+  scripts/build.sh fuzz
+  step "unit tests under ASan + UBSan (ctest, preset fuzz)"
+  ctest --preset fuzz -j "$(nproc)" || status=1
+  step "fuzzing every target for ${ACMESPEC_FUZZ_SECONDS:-20} s"
+  ACMESPEC_FUZZ_SECONDS="${ACMESPEC_FUZZ_SECONDS:-20}" scripts/fuzz.sh build/fuzz || status=1
+fi
+
+if [[ "${ACMESPEC_GCC_ASAN:-0}" == 1 ]]; then
+  step "build (g++ ASan + UBSan, preset asan)"
   scripts/build.sh asan
-  step "unit tests under ASan + UBSan (ctest, preset asan)"
+  step "unit tests under g++ ASan + UBSan (ctest, preset asan)"
   ctest --preset asan -j "$(nproc)" || status=1
 fi
 
@@ -28,4 +43,5 @@ step "integration tests (pytest)"
 ACMESPEC_BIN="$root/build/default/bin/acmespec" \
   /usr/bin/python3 -m pytest tests/integration -ra || status=1
 
+step "done, status $status"
 exit $status

@@ -62,11 +62,6 @@ def test_fuzz_unreachable_directory_is_a_harness_error(run_acmespec):
     assert "directory" in r.stderr
 
 
-# Known mock-CA bug found by this test: a correctly signed request whose
-# payload is not UTF-8 gets a 500 serverInternal ("invalid UTF-8 byte",
-# from serializing the payload) instead of a 400 malformed.  strict=True
-# turns the fix into a failure here, so the mark is removed with it.
-@pytest.mark.xfail(strict=True, reason="mock CA answers 500 to a signed non-UTF-8 payload (fuzz finding payload-not-utf8)")
 def test_fuzz_against_mock_ca_finds_nothing(acmespec_bin, tmp_path):
     """The mock CA is strict where the RFC says MUST: the fuzzer must find nothing there."""
     import subprocess

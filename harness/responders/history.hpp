@@ -12,6 +12,7 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -52,6 +53,9 @@ struct TlsHistoryEntry {
   std::string source;
   std::string outcome;                   // "challenge certificate", "default certificate", or why it failed
 };
+// The outcome of a second entry for a connection whose peer sent
+// application data after the handshake.
+inline constexpr std::string_view kApplicationDataAfterHandshake = "application data after the handshake";
 
 nlohmann::json to_json(const DnsHistoryEntry& e);
 nlohmann::json to_json(const HttpHistoryEntry& e);

@@ -49,6 +49,7 @@ struct TlsAlpnServer::Connection {
   short events = POLLIN;
   std::chrono::steady_clock::time_point deadline;
   TlsHistoryEntry entry;
+  bool data_recorded = false;
   bool challenge = false;
   bool no_alpn = false;
   bool recorded = false;
@@ -196,9 +197,25 @@ int TlsAlpnServer::alpn_select_cb(SSL* ssl, const unsigned char** out, unsigned 
 
 bool TlsAlpnServer::step(Connection& c) {
   if (c.state == Connection::State::kDraining) {
+    // Read through TLS rather than draining raw bytes, so application data
+    // a validator sends after the handshake (RFC 8737 §4 forbids it) is
+    // seen and recorded as an entry of its own.
     char buf[1024];
-    const ssize_t n = ::recv(c.fd.get(), buf, sizeof buf, 0);
-    return n > 0 || (n < 0 && errno == EAGAIN);
+    ERR_clear_error();
+    const int n = SSL_read(c.ssl.get(), buf, sizeof buf);
+    if (n > 0) {
+      if (!c.data_recorded) {
+        TlsHistoryEntry e = c.entry;
+        e.time = clock_();
+        e.outcome = std::string(kApplicationDataAfterHandshake);
+        history_.add(std::move(e));
+        c.data_recorded = true;
+      }
+      return true;
+    }
+    const int err = SSL_get_error(c.ssl.get(), n);
+    ERR_clear_error();
+    return err == SSL_ERROR_WANT_READ;
   }
   ERR_clear_error();
   const int r = SSL_accept(c.ssl.get());

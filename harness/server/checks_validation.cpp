@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "jose/base64url.hpp"
+#include "responders/history.hpp"
 #include "server/check.hpp"
 
 namespace acmespec::server {
@@ -273,6 +274,21 @@ Judgement each_identifier_validated(const Observation& o) {
   return Judgement::pass(std::to_string(validated) + " identifier(s), each validated by a request naming it");
 }
 
+// RFC 8737 §4: after the validation handshake the validator sends no
+// application data (the responder records any as an entry of its own).
+Judgement no_data_after_handshake(const Observation& o) {
+  if (o.facts.value("challenge_type", std::string()) != "tls-alpn-01") return Judgement::skip("no tls-alpn-01 challenge was answered");
+  std::size_t handshakes = 0;
+  for (const auto& a : answered(o))
+    for (const auto& e : arr(a, "validation")) {
+      if (str(e, "outcome") == responders::kApplicationDataAfterHandshake)
+        return Judgement::fail("the validation connection for " + identifier_of(a) + " sent application data after the handshake");
+      handshakes += str(e, "outcome") == "challenge certificate";
+    }
+  if (handshakes == 0) return Judgement::skip("no validation handshake completed");
+  return Judgement::pass(std::to_string(handshakes) + " validation handshake(s), none followed by application data");
+}
+
 const std::vector<std::string> kTlsCertFaults = {"legacy-oid", "non-critical", "extra-san", "wrong-digest"};
 const std::vector<std::string> kAnyMustFail = {"wrong-key-authorization", "redirect-loop", "oversized-body", "wrong-txt-digest",
                                                "legacy-oid", "non-critical", "extra-san", "wrong-digest", "no-alpn", "max-tls-1.1"};
@@ -301,6 +317,7 @@ std::vector<CheckDef> checks_validation() {
       {"RFC8737-3-validation-port-443", {}, validation_port},
       {"RFC8555-10.5-unpredictable-resource-urls", {}, unpredictable_urls},
       {"RFC8555-7.5.1-each-identifier-validated", {}, each_identifier_validated},
+      {"RFC8737-4-no-data-after-handshake", {}, no_data_after_handshake},
       {"RFC8659-3-caa-forbids-issuance", {}, caa_forbids},
       {"RFC8659-4.3-issuewild-governs-wildcards", {}, caa_forbids},
   };

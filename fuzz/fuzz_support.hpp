@@ -60,6 +60,8 @@ void exercise_scenario(std::string_view text);
 
 // The mock CA's finalize CSR checks (mock-ca/csr.hpp).
 void exercise_csr(std::string_view der);
+// tls_alpn_cert_fuzzer: the mock CA's RFC 8737 certificate rules over arbitrary DER.
+void exercise_tls_alpn_cert(std::string_view der);
 
 // One request through the mock CA's handler, with a fixed clock and seed.
 void exercise_mockca_request(std::string_view input);

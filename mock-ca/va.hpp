@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -52,6 +53,10 @@ std::optional<acme::Problem> check_caa(const VaConfig& config, const std::string
 std::optional<acme::Problem> validate_http01(const VaConfig& config, const VaJob& job);
 std::optional<acme::Problem> validate_dns01(const VaConfig& config, const VaJob& job);
 std::optional<acme::Problem> validate_tls_alpn01(const VaConfig& config, const VaJob& job);
+// The RFC 8737 §3 rules for the certificate a TLS-ALPN-01 responder
+// presented (DER): exactly one SAN, the identifier, and the critical
+// acmeIdentifier extension holding SHA-256 of the key authorization.
+std::optional<acme::Problem> check_challenge_certificate(std::string_view der, const VaJob& job);
 
 class Validator {
  public:

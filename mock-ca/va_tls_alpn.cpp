@@ -37,7 +37,9 @@ std::string reverse_name(const std::string& ip) {
   return out + "ip6.arpa";
 }
 
-std::optional<Problem> check_certificate(X509* cert, const VaJob& job) {
+}  // namespace
+
+std::optional<Problem> check_challenge_certificate(X509* cert, const VaJob& job) {
   int crit = -1;
   auto* names = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, &crit, nullptr));
   GeneralNamesPtr owned(names);
@@ -74,7 +76,13 @@ std::optional<Problem> check_certificate(X509* cert, const VaJob& job) {
   return std::nullopt;
 }
 
-}  // namespace
+std::optional<Problem> check_challenge_certificate(std::string_view der, const VaJob& job) {
+  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+  X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+  ERR_clear_error();
+  if (!cert) return Problem::unauthorized("the challenge certificate is not DER X.509");
+  return check_challenge_certificate(cert.get(), job);
+}
 
 std::optional<Problem> validate_tls_alpn01(const VaConfig& config, const VaJob& job) {
   const Deadline deadline = std::chrono::steady_clock::now() + config.timeout;
@@ -118,7 +126,7 @@ std::optional<Problem> validate_tls_alpn01(const VaConfig& config, const VaJob& 
     return Problem::unauthorized("the server did not select the acme-tls/1 protocol");
   X509Ptr cert(SSL_get1_peer_certificate(ssl.get()));
   if (!cert) return Problem::unauthorized("the server sent no certificate");
-  auto problem = check_certificate(cert.get(), job);
+  auto problem = check_challenge_certificate(cert.get(), job);
   SSL_shutdown(ssl.get());
   ERR_clear_error();
   return problem;

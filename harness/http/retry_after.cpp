@@ -186,7 +186,9 @@ Result<seconds> parse_retry_after(std::string_view value, system_clock::time_poi
   if (v.front() == '-' || v.front() == '+') return date_error("delta-seconds must be a non-negative integer");
   auto when = parse_http_date(v, now);
   if (!when) return when.error();
-  const auto wait = ceil<seconds>(*when - now);
+  // In whole seconds: a far-future date (the grammar allows year 9999) is
+  // beyond what a nanosecond time_point difference can hold.
+  const seconds wait = *when - floor<seconds>(now);
   return wait.count() < 0 ? seconds{0} : wait;
 }
 

@@ -264,6 +264,12 @@ std::string build_dns_response(const DnsQuery& query, const DnsAnswers& answers,
     truncated = true;
     records.clear();
     ancount = 0;
+    // Several long questions can exceed the cap on their own: then the
+    // truncated answer is the header (and OPT) alone.
+    if (kHeaderBytes + questions.size() + opt.size() > options.max_bytes) {
+      questions.clear();
+      qdcount = 0;
+    }
   }
   std::uint16_t flags = 0x8000;
   flags |= static_cast<std::uint16_t>((query.opcode & 0x0f) << 11);

@@ -1,6 +1,7 @@
 #include "jws_mutator.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 #include <random>
@@ -95,7 +96,15 @@ void mutate_json(json& doc, Rng& rng, const ByteMutator& bytes) {
     default:  // numbers near their limits
       if (node.is_number_integer()) {
         const std::int64_t deltas[] = {1, -1, 1LL << 31, -(1LL << 31), 1LL << 53};
-        node = node.get<std::int64_t>() + deltas[pick(rng, 5)];
+        std::int64_t moved = 0;
+        // Wraps at the int64 limits instead of overflowing, which would be
+        // undefined behaviour in the mutator itself.
+        if (__builtin_add_overflow(node.get<std::int64_t>(), deltas[pick(rng, 5)], &moved)) {
+          node = node.get<std::int64_t>() < 0 ? std::numeric_limits<std::int64_t>::min()
+                                               : std::numeric_limits<std::int64_t>::max();
+        } else {
+          node = moved;
+        }
       } else {
         node = interesting_values()[pick(rng, interesting_values().size())];
       }

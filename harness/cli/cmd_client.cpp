@@ -22,7 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-int usage(Context& ctx, const std::string& why) {
+int client_usage(Context& ctx, const std::string& why) {
   ctx.err << "acmespec client: " << why << "\n";
   return kExitHarnessError;
 }
@@ -66,18 +66,18 @@ int run_client(Context& ctx, const ParsedOptions& opts) {
   std::optional<clientmode::Profile> profile;
   if (auto file = opts.get("profile")) {
     auto p = clientmode::load_profile(*file);
-    if (!p) return usage(ctx, "bad profile: " + p.error().to_string());
+    if (!p) return client_usage(ctx, "bad profile: " + p.error().to_string());
     profile = std::move(*p);
   }
   if (!opts.after_dashes.empty()) config.command = opts.after_dashes;
   else if (profile) config.command = profile->command;
-  else return usage(ctx, "give the client command after -- (or a --profile)");
+  else return client_usage(ctx, "give the client command after -- (or a --profile)");
   config.profile = profile;
   auto timeout = whole(opts, "timeout", 120, 1, 3600);
   auto seed = whole(opts, "seed", static_cast<long>(std::chrono::system_clock::now().time_since_epoch().count() % 1000000007), 0,
                     std::numeric_limits<long>::max());
   for (const auto* r : {&timeout, &seed})
-    if (!*r) return usage(ctx, r->error().to_string());
+    if (!*r) return client_usage(ctx, r->error().to_string());
   config.timeout = std::chrono::seconds(*timeout);
   config.seed = static_cast<std::uint64_t>(*seed);
   config.acmespec_path = self_path();
@@ -85,21 +85,21 @@ int run_client(Context& ctx, const ParsedOptions& opts) {
 
   const fs::path root = data_dir(ctx, opts);
   auto cat = engine::load_catalogue(root / "scenarios" / "requirements.json");
-  if (!cat) return usage(ctx, "bad catalogue: " + cat.error().to_string());
+  if (!cat) return client_usage(ctx, "bad catalogue: " + cat.error().to_string());
   auto scenarios = clientmode::load_client_scenarios(root / "scenarios" / "client", *cat);
-  if (!scenarios) return usage(ctx, "bad scenario: " + scenarios.error().to_string());
+  if (!scenarios) return client_usage(ctx, "bad scenario: " + scenarios.error().to_string());
   for (const auto& id : opts.all("scenario")) {
     bool known = false;
     for (const auto& sc : *scenarios) known = known || sc.id == id;
-    if (!known) return usage(ctx, "--scenario " + id + ": no such client scenario (see scenarios/client/)");
+    if (!known) return client_usage(ctx, "--scenario " + id + ": no such client scenario (see scenarios/client/)");
   }
   auto selected = clientmode::select(*scenarios, opts.all("scenario"), opts.all("suite"));
-  if (selected.empty()) return usage(ctx, "the selection matches no client scenario");
+  if (selected.empty()) return client_usage(ctx, "the selection matches no client scenario");
 
   const fs::path report_dir = opts.get("report-dir").value_or("acmespec-report");
   std::error_code ec;
   fs::create_directories(report_dir, ec);
-  if (ec) return usage(ctx, "--report-dir " + report_dir.string() + ": " + ec.message());
+  if (ec) return client_usage(ctx, "--report-dir " + report_dir.string() + ": " + ec.message());
   config.work_root = fs::absolute(report_dir / "work");
 
   std::vector<engine::Scenario> engine_scenarios;

@@ -12,7 +12,7 @@
 namespace acmespec::cli {
 namespace {
 
-int usage(Context& ctx, const std::string& why) {
+int mock_ca_usage(Context& ctx, const std::string& why) {
   ctx.err << "acmespec mock-ca: " << why << "\n";
   return kExitHarnessError;
 }
@@ -39,36 +39,36 @@ Result<mockca::FaultPlan> load_faults(const std::string& path) {
 int run_mock_ca(Context& ctx, const ParsedOptions& opts) {
   mockca::MockCaServerConfig config;
   auto listen = parse_host_port(opts.get("listen").value_or("127.0.0.1:14000"));
-  if (!listen) return usage(ctx, "--listen: " + listen.error().to_string());
+  if (!listen) return mock_ca_usage(ctx, "--listen: " + listen.error().to_string());
   config.host = listen->host;
   config.port = listen->port;
   config.ca_bundle_path = opts.get("ca-bundle-out").value_or("mock-ca-bundle.pem");
   auto http_port = port_option(opts, "http-port", 5002);
   auto tls_port = port_option(opts, "tls-port", 5001);
-  if (!http_port) return usage(ctx, http_port.error().to_string());
-  if (!tls_port) return usage(ctx, tls_port.error().to_string());
+  if (!http_port) return mock_ca_usage(ctx, http_port.error().to_string());
+  if (!tls_port) return mock_ca_usage(ctx, tls_port.error().to_string());
   config.ca.va.http_port = *http_port;
   config.ca.va.tls_port = *tls_port;
   if (auto dns = opts.get("dns-server")) {
-    if (auto hp = parse_host_port(*dns); !hp) return usage(ctx, "--dns-server: " + hp.error().to_string());
+    if (auto hp = parse_host_port(*dns); !hp) return mock_ca_usage(ctx, "--dns-server: " + hp.error().to_string());
     config.ca.va.dns_server = *dns;
   }
   if (auto f = opts.get("faults")) {
     auto plan = load_faults(*f);
-    if (!plan) return usage(ctx, "--faults " + plan.error().to_string());
+    if (!plan) return mock_ca_usage(ctx, "--faults " + plan.error().to_string());
     config.ca.faults = *plan;
   }
   for (const auto& eab : opts.all("eab")) {
     const auto colon = eab.find(':');
     if (colon == std::string::npos || colon == 0 || colon + 1 == eab.size())
-      return usage(ctx, "--eab: expected KID:KEY with a base64url MAC key");
+      return mock_ca_usage(ctx, "--eab: expected KID:KEY with a base64url MAC key");
     config.ca.eab_keys[eab.substr(0, colon)] = eab.substr(colon + 1);
   }
   if (auto alg = opts.get("key-algorithm")) config.ca.key_algorithm = *alg;
   if (auto tos = opts.get("terms-of-service")) config.ca.terms_of_service = *tos;
   const bool insecure_bind = opts.has("allow-non-loopback");
   if (!insecure_bind && config.host != "127.0.0.1" && config.host != "::1" && config.host != "localhost")
-    return usage(ctx, "--listen " + config.host + " is not a loopback address (add --allow-non-loopback to mean it)");
+    return mock_ca_usage(ctx, "--listen " + config.host + " is not a loopback address (add --allow-non-loopback to mean it)");
 
   // Block the stop signals before any thread starts, so only sigwait sees them.
   sigset_t stop_signals;
@@ -80,7 +80,7 @@ int run_mock_ca(Context& ctx, const ParsedOptions& opts) {
   auto server = mockca::MockCaServer::start(config);
   if (!server) {
     pthread_sigmask(SIG_UNBLOCK, &stop_signals, nullptr);
-    return usage(ctx, "cannot start: " + server.error().to_string());
+    return mock_ca_usage(ctx, "cannot start: " + server.error().to_string());
   }
   ctx.out << "Directory: " << (*server)->directory_url() << "\n"
           << "CA bundle: " << config.ca_bundle_path << "\n"

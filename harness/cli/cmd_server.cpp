@@ -27,7 +27,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-int usage(Context& ctx, const std::string& why) {
+int server_usage(Context& ctx, const std::string& why) {
   ctx.err << "acmespec server: " << why << "\n";
   return kExitHarnessError;
 }
@@ -53,13 +53,13 @@ int run_server(Context& ctx, const ParsedOptions& opts) {
   config.ca_bundle = opts.get("ca-bundle").value_or("");
   config.insecure = opts.has("insecure");
   if (!config.ca_bundle.empty() && !fs::is_regular_file(config.ca_bundle))
-    return usage(ctx, "--ca-bundle " + config.ca_bundle + ": no such file");
+    return server_usage(ctx, "--ca-bundle " + config.ca_bundle + ": no such file");
   auto timeout = number(opts, "timeout", 15, 1, 3600);
   auto poll = number(opts, "poll-timeout", 30, 1, 3600);
   auto seed = number(opts, "seed", static_cast<long>(std::chrono::system_clock::now().time_since_epoch().count() % 1000000007), 0,
                      std::numeric_limits<long>::max());
   for (const auto* r : {&timeout, &poll, &seed})
-    if (!*r) return usage(ctx, r->error().to_string());
+    if (!*r) return server_usage(ctx, r->error().to_string());
   config.timeout = std::chrono::seconds(*timeout);
   config.poll_timeout = std::chrono::seconds(*poll);
   config.seed = static_cast<std::uint64_t>(*seed);
@@ -67,7 +67,7 @@ int run_server(Context& ctx, const ParsedOptions& opts) {
   config.eab_kid = opts.get("eab-kid").value_or("");
   config.eab_hmac_key = opts.get("eab-hmac-key").value_or("");
   if (config.eab_kid.empty() != config.eab_hmac_key.empty())
-    return usage(ctx, "--eab-kid and --eab-hmac-key go together");
+    return server_usage(ctx, "--eab-kid and --eab-hmac-key go together");
   if (auto suffix = opts.get("domain-suffix")) config.domain_suffix = *suffix;
   config.start_responders = !opts.has("no-responders");
   for (auto [name, host, port] :
@@ -76,7 +76,7 @@ int run_server(Context& ctx, const ParsedOptions& opts) {
         std::tuple{"dns", &config.responders.dns.host, &config.responders.dns.port}}) {
     if (auto v = opts.get(name)) {
       auto hp = parse_host_port(*v);
-      if (!hp) return usage(ctx, std::string("--") + name + ": " + hp.error().to_string());
+      if (!hp) return server_usage(ctx, std::string("--") + name + ": " + hp.error().to_string());
       *host = hp->host;
       *port = hp->port;
     }
@@ -88,7 +88,7 @@ int run_server(Context& ctx, const ParsedOptions& opts) {
   std::string embedded_bundle;
   if (!directory) {
     if (opts.has("ca-bundle") || opts.has("insecure"))
-      return usage(ctx, "--ca-bundle and --insecure need --directory (the embedded mock CA brings its own)");
+      return server_usage(ctx, "--ca-bundle and --insecure need --directory (the embedded mock CA brings its own)");
     embedded_bundle = (fs::temp_directory_path() / ("acmespec-mock-ca-" + std::to_string(getpid()) + ".pem")).string();
     mockca::MockCaServerConfig mc;
     mc.port = 0;
@@ -111,7 +111,7 @@ int run_server(Context& ctx, const ParsedOptions& opts) {
     }
     mc.ca.eab_keys[config.eab_kid] = config.eab_hmac_key;
     auto started_ca = mockca::MockCaServer::start(mc);
-    if (!started_ca) return usage(ctx, "cannot start the embedded mock CA: " + started_ca.error().to_string());
+    if (!started_ca) return server_usage(ctx, "cannot start the embedded mock CA: " + started_ca.error().to_string());
     embedded = std::move(*started_ca);
     config.directory_url = embedded->directory_url();
     config.ca_bundle = embedded_bundle;
@@ -127,19 +127,19 @@ int run_server(Context& ctx, const ParsedOptions& opts) {
 
   const fs::path root = data_dir(ctx, opts);
   auto cat = engine::load_catalogue(root / "scenarios" / "requirements.json");
-  if (!cat) return usage(ctx, "bad catalogue: " + cat.error().to_string());
+  if (!cat) return server_usage(ctx, "bad catalogue: " + cat.error().to_string());
   http::Transcript transcript;
   server::ServerExecutor executor(config, transcript);
   auto scenarios = engine::load_scenarios(root / "scenarios" / "server", *cat, executor);
-  if (!scenarios) return usage(ctx, "bad scenario: " + scenarios.error().to_string());
+  if (!scenarios) return server_usage(ctx, "bad scenario: " + scenarios.error().to_string());
   engine::Selection selection{opts.all("scenario"), opts.all("suite"), opts.all("section")};
   for (const auto& id : selection.ids) {
     bool known = false;
     for (const auto& sc : *scenarios) known = known || sc.id == id;
-    if (!known) return usage(ctx, "--scenario " + id + ": no such scenario (see acmespec list --scenarios)");
+    if (!known) return server_usage(ctx, "--scenario " + id + ": no such scenario (see acmespec list --scenarios)");
   }
   auto selected = engine::select(*scenarios, selection);
-  if (selected.empty()) return usage(ctx, "the selection matches no scenario");
+  if (selected.empty()) return server_usage(ctx, "the selection matches no scenario");
   // Sanity first and last: a happy-path issuance before the suite shows the
   // target works at all, and after it that the suite did not break it.
   std::vector<const engine::Scenario*> sanity;
@@ -156,12 +156,12 @@ int run_server(Context& ctx, const ParsedOptions& opts) {
   std::set<std::string> seen_ids;
   // A malformed baseline is refused before the target sees a request.
   auto baseline = load_baseline_option(opts);
-  if (!baseline) return usage(ctx, baseline.error().to_string());
+  if (!baseline) return server_usage(ctx, baseline.error().to_string());
 
   const fs::path report_dir = opts.get("report-dir").value_or("acmespec-report");
   std::error_code ec;
   fs::create_directories(report_dir, ec);
-  if (ec) return usage(ctx, "--report-dir " + report_dir.string() + ": " + ec.message());
+  if (ec) return server_usage(ctx, "--report-dir " + report_dir.string() + ": " + ec.message());
 
   if (auto s = executor.start(); !s) {
     ctx.err << "acmespec server: cannot start: " << s.error().to_string() << "\n";

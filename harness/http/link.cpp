@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "http/ascii.hpp"
 #include "http/url.hpp"
 
 namespace acmespec::http {
@@ -12,13 +13,7 @@ bool is_tchar(char c) {
          std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
 }
 bool is_ows(char c) { return c == ' ' || c == '\t'; }
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), lower);
-  return out;
-}
 
 class LinkParser {
  public:
@@ -76,7 +71,7 @@ class LinkParser {
       if (at_end() || peek() == ',') break;  // a trailing ';' is harmless
       auto name = parse_token();
       if (name.empty()) return fail("expected a parameter name");
-      const std::string key = to_lower(name);
+      const std::string key = ascii_lower(name);
       skip_ows();
       std::string value;
       if (!at_end() && peek() == '=') {
@@ -135,7 +130,7 @@ class LinkParser {
       while (i < value.size() && is_ows(value[i])) ++i;
       const auto start = i;
       while (i < value.size() && !is_ows(value[i])) ++i;
-      if (i > start) rels.push_back(to_lower(value.substr(start, i - start)));
+      if (i > start) rels.push_back(ascii_lower(value.substr(start, i - start)));
     }
   }
 
@@ -146,7 +141,7 @@ class LinkParser {
 }  // namespace
 
 bool Link::has_rel(std::string_view rel) const {
-  const std::string wanted = to_lower(rel);
+  const std::string wanted = ascii_lower(rel);
   return std::find(rels.begin(), rels.end(), wanted) != rels.end();
 }
 

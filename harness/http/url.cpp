@@ -5,19 +5,15 @@
 #include <algorithm>
 #include <optional>
 
+#include "http/ascii.hpp"
+
 namespace acmespec::http {
 namespace {
 
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), lower);
-  return out;
-}
 
 bool is_unreserved_or_sub_delim(char c) {
   return is_alpha(c) || is_digit(c) || std::string_view("-._~!$&'()*+,;=").find(c) != std::string_view::npos;
@@ -133,14 +129,14 @@ Result<std::string> parse_host(std::string_view host) {
     if (inet_pton(AF_INET6, inner.c_str(), &addr) != 1) {
       return make_error("host", "'" + inner + "' is not a valid IPv6 address");
     }
-    return to_lower(inner);
+    return ascii_lower(inner);
   }
   for (char c : host) {
     if (!(is_unreserved_or_sub_delim(c) || c == '%')) {
       return make_error("host", std::string("character '") + c + "' is not allowed in a host name");
     }
   }
-  return to_lower(host);
+  return ascii_lower(host);
 }
 
 }  // namespace
@@ -165,7 +161,7 @@ Result<Url> parse_url(std::string_view text) {
   const UriParts p = split_uri(text);
   if (!p.scheme) return make_error("", "'" + std::string(text) + "' is not an absolute URL");
   Url url;
-  url.scheme = to_lower(*p.scheme);
+  url.scheme = ascii_lower(*p.scheme);
   if (url.scheme != "http" && url.scheme != "https") {
     return make_error("scheme", "unsupported scheme '" + *p.scheme + "' (only http and https)");
   }

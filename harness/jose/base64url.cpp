@@ -23,11 +23,17 @@ constexpr std::array<int8_t, 256> kReverse = make_reverse_table();
 std::string describe_char(unsigned char c) {
   if (c == '=') return "padding character '='";
   if (c == ' ' || c == '\t' || c == '\r' || c == '\n') return "whitespace";
-  if (c == '+' || c == '/') return std::string("character '") + static_cast<char>(c) +
-                                   "' (standard base64, not base64url)";
-  if (c >= 0x21 && c < 0x7f) return std::string("character '") + static_cast<char>(c) + "'";
+  std::string out;
+  if (c >= 0x21 && c < 0x7f) {
+    out.append("character '").push_back(static_cast<char>(c));
+    out.push_back('\'');
+    if (c == '+' || c == '/') out.append(" (standard base64, not base64url)");
+    return out;
+  }
   static constexpr char kHex[] = "0123456789abcdef";
-  return std::string("byte 0x") + kHex[c >> 4] + kHex[c & 0xf];
+  out.append("byte 0x").push_back(kHex[c >> 4]);
+  out.push_back(kHex[c & 0xf]);
+  return out;
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 // judge a step that sent nothing wrong).
 #include <algorithm>
 
+#include "common/json_access.hpp"
 #include "acme/acme.hpp"
 #include "http/link.hpp"
 #include "server/check.hpp"
@@ -18,17 +19,8 @@ using nlohmann::json;
 
 namespace {
 
-// Member access that never throws on a hostile body.
-const json& member(const json& obj, const char* name) {
-  static const json null_value;
-  if (!obj.is_object()) return null_value;
-  auto it = obj.find(name);
-  return it == obj.end() ? null_value : *it;
-}
-std::string str(const json& obj, const char* name) {
-  const json& v = member(obj, name);
-  return v.is_string() ? v.get<std::string>() : std::string();
-}
+using json_access::member;
+using json_access::str;
 int probe_status(const Observation& o, const char* probe) {
   const json& s = member(member(o.facts, probe), "status");
   return s.is_number_integer() ? s.get<int>() : 0;

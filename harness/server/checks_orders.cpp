@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <set>
 
+#include "common/json_access.hpp"
 #include "acme/identifier.hpp"
 #include "acme/timestamp.hpp"
 #include "client/csr.hpp"
@@ -20,23 +21,9 @@ namespace {
 
 // ---- helpers ---------------------------------------------------------------
 
-std::string str(const json& obj, const char* member) {
-  if (!obj.is_object()) return {};
-  auto it = obj.find(member);
-  return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-json member(const json& obj, const char* name) {
-  if (!obj.is_object()) return nullptr;
-  auto it = obj.find(name);
-  return it != obj.end() ? *it : json();
-}
-
-json arr(const json& obj, const char* member) {
-  if (!obj.is_object()) return json::array();
-  auto it = obj.find(member);
-  return it != obj.end() && it->is_array() ? *it : json::array();
-}
+using json_access::arr;
+using json_access::member;
+using json_access::str;
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 
+#include "common/json_access.hpp"
 #include "jose/base64url.hpp"
 #include "responders/history.hpp"
 #include "server/check.hpp"
@@ -15,18 +16,11 @@ using nlohmann::json;
 
 namespace {
 
-std::string str(const json& j, const char* member) {
-  return j.is_object() && j.contains(member) && j[member].is_string() ? j[member].get<std::string>() : std::string();
-}
-
-// A member that is an object (or array), else an empty one: facts may hold
-// null where the target answered nothing usable.
-json obj(const json& j, const char* member) {
-  return j.is_object() && j.contains(member) && j[member].is_object() ? j[member] : json::object();
-}
-json arr(const json& j, const char* member) {
-  return j.is_object() && j.contains(member) && j[member].is_array() ? j[member] : json::array();
-}
+// Facts may hold null where the target answered nothing usable; these
+// readers give an empty value of the expected kind instead.
+using json_access::arr;
+using json_access::obj;
+using json_access::str;
 
 // The authorizations of the step whose challenge was answered.
 std::vector<json> answered(const Observation& o) {
@@ -36,7 +30,7 @@ std::vector<json> answered(const Observation& o) {
   return out;
 }
 
-std::string identifier_of(const json& a) {
+std::string identifier_value(const json& a) {
   return str(obj(obj(a, "before"), "identifier"), "value");
 }
 
@@ -64,10 +58,10 @@ Judgement refused(const Observation& o) {
   for (const auto& a : all) {
     const std::string status = str(obj(a, "after"), "status");
     if (status == "valid")
-      return Judgement::fail("the authorization for " + identifier_of(a) + " became valid although the responder was set up with fault \"" +
+      return Judgement::fail("the authorization for " + identifier_value(a) + " became valid although the responder was set up with fault \"" +
                              fault + "\"");
     if (status == "invalid") ++invalid;
-    else pending = identifier_of(a) + " still \"" + status + "\"";
+    else pending = identifier_value(a) + " still \"" + status + "\"";
   }
   if (invalid == 0) return Judgement::skip("validation had not concluded when polling stopped: " + pending);
   return Judgement::pass(std::to_string(invalid) + " authorization(s) refused under fault \"" + fault + "\" (" +
@@ -82,7 +76,7 @@ Judgement accepted(const Observation& o) {
   for (const auto& a : all) {
     const std::string status = str(obj(a, "after"), "status");
     if (status != "valid")
-      return Judgement::fail("the authorization for " + identifier_of(a) + " ended \"" + status + "\" under \"" + fault +
+      return Judgement::fail("the authorization for " + identifier_value(a) + " ended \"" + status + "\" under \"" + fault +
                              "\" (" + error_summary(final_challenge(a)) + ")");
   }
   return Judgement::pass(std::to_string(all.size()) + " authorization(s) validated under \"" + fault + "\"");
@@ -117,9 +111,9 @@ Judgement retries_failed_validation(const Observation& o) {
   if (auto j = no_invalid_challenge(o, invalid)) return *j;
   for (const auto& a : answered(o)) {
     if (str(obj(a, "after"), "status") != "invalid") continue;
-    if (attempts(a) == 0) return Judgement::skip("no validation attempt reached the responder for " + identifier_of(a));
+    if (attempts(a) == 0) return Judgement::skip("no validation attempt reached the responder for " + identifier_value(a));
     if (attempts(a) == 1)
-      return Judgement::fail("the challenge for " + identifier_of(a) + " went invalid after a single validation attempt");
+      return Judgement::fail("the challenge for " + identifier_value(a) + " went invalid after a single validation attempt");
   }
   return Judgement::pass("failed validations were attempted more than once before the challenge went invalid");
 }
@@ -184,7 +178,7 @@ Judgement thumbprint_as_sent(const Observation& o) {
   if (all.empty()) return Judgement::skip("no challenge was answered");
   for (const auto& a : all)
     if (str(obj(a, "after"), "status") != "valid")
-      return Judgement::fail("with an account key whose x starts with 0x00 the authorization for " + identifier_of(a) + " ended \"" +
+      return Judgement::fail("with an account key whose x starts with 0x00 the authorization for " + identifier_value(a) + " ended \"" +
                              str(obj(a, "after"), "status") + "\" (" + error_summary(final_challenge(a)) + ")");
   return Judgement::pass("validated with an account key whose JWK x starts with a zero octet");
 }
@@ -199,7 +193,7 @@ Judgement validation_port(const Observation& o) {
   for (const auto& a : answered(o)) {
     const bool valid = str(obj(a, "after"), "status") == "valid";
     if (valid && attempts(a) == 0)
-      return Judgement::fail("the authorization for " + identifier_of(a) + " became valid with no " + type + " connection to port " +
+      return Judgement::fail("the authorization for " + identifier_value(a) + " became valid with no " + type + " connection to port " +
                              std::to_string(port));
     seen += attempts(a);
   }
@@ -260,7 +254,7 @@ Judgement each_identifier_validated(const Observation& o) {
   for (const auto& a : answered(o)) {
     if (str(obj(a, "after"), "status") != "valid") continue;
     ++validated;
-    std::string id = identifier_of(a);
+    std::string id = identifier_value(a);
     if (str(obj(obj(a, "before"), "identifier"), "type") == "dns" && id.rfind("*.", 0) == 0) id = id.substr(2);
     // For an IP identifier the history was already narrowed to its address
     // (literal, reverse name, or no SNI), so any entry counts.
@@ -268,7 +262,7 @@ Judgement each_identifier_validated(const Observation& o) {
     bool seen = false;
     for (const auto& e : arr(a, "validation")) seen = seen || is_ip || named_in(e) == id;
     if (!seen)
-      return Judgement::fail("the authorization for " + identifier_of(a) + " became valid, but no validation request naming it reached the responder");
+      return Judgement::fail("the authorization for " + identifier_value(a) + " became valid, but no validation request naming it reached the responder");
   }
   if (validated == 0) return Judgement::skip("no authorization was validated in this step (reused or not reached)");
   return Judgement::pass(std::to_string(validated) + " identifier(s), each validated by a request naming it");
@@ -282,7 +276,7 @@ Judgement no_data_after_handshake(const Observation& o) {
   for (const auto& a : answered(o))
     for (const auto& e : arr(a, "validation")) {
       if (str(e, "outcome") == responders::kApplicationDataAfterHandshake)
-        return Judgement::fail("the validation connection for " + identifier_of(a) + " sent application data after the handshake");
+        return Judgement::fail("the validation connection for " + identifier_value(a) + " sent application data after the handshake");
       handshakes += str(e, "outcome") == "challenge certificate";
     }
   if (handshakes == 0) return Judgement::skip("no validation handshake completed");

@@ -24,6 +24,9 @@ struct OpResult {
   std::optional<std::string> harness_error;  // the harness could not perform the op
 };
 
+// The result of an op the harness could not perform.
+inline OpResult op_harness_error(std::string why) { return OpResult{{}, std::nullopt, std::move(why)}; }
+
 struct OpDef {
   std::string name;
   std::string summary;

@@ -23,8 +23,6 @@ using nlohmann::json;
 
 namespace {
 
-OpResult harness_error(std::string why) { return OpResult{{}, std::nullopt, std::move(why)}; }
-
 // A signed request made beside the step's main exchange (a probe before or
 // after it), summarised for the checks: status, problem type, body, Location.
 json side_post(ServerExecutor& ex, const std::string& url, const std::optional<json>& payload,
@@ -127,9 +125,9 @@ Result<std::string> eab_mode(const ServerExecutor& ex, const json& args) {
 OpResult new_account(ServerExecutor& ex, const json& args, Observation& o) {
   const std::string key_name = op::arg_string(args, "key", "account");
   auto key = ex.key(key_name, op::arg_string(args, "key_type"));
-  if (!key) return harness_error(key.error().to_string());
+  if (!key) return op_harness_error(key.error().to_string());
   auto mode = eab_mode(ex, args);
-  if (!mode) return harness_error(mode.error().to_string());
+  if (!mode) return op_harness_error(mode.error().to_string());
   json payload = json::object();
   // null leaves the member out: "not agreed" in its two spellings.
   auto tos = args.find("termsOfServiceAgreed");
@@ -145,7 +143,7 @@ OpResult new_account(ServerExecutor& ex, const json& args, Observation& o) {
   o.facts["directory_meta"] = ex.session().directory().value("meta", json::object());
   if (*mode != "none") {
     auto eab = binding(ex, **key, url, *mode == "valid" ? "" : *mode);
-    if (!eab) return harness_error(eab.error().to_string());
+    if (!eab) return op_harness_error(eab.error().to_string());
     payload["externalAccountBinding"] = *eab;
   }
   auto known = ex.state().accounts.find(key_name);
@@ -171,7 +169,7 @@ OpResult new_account(ServerExecutor& ex, const json& args, Observation& o) {
 OpResult account(ServerExecutor& ex, const json& args, Observation& o) {
   const std::string key_name = op::arg_string(args, "key", "account");
   auto acct = ex.state().accounts.find(key_name);
-  if (acct == ex.state().accounts.end()) return harness_error("no account for key \"" + key_name + "\": run new-account first");
+  if (acct == ex.state().accounts.end()) return op_harness_error("no account for key \"" + key_name + "\": run new-account first");
   const std::string url = op::arg_string(args, "url", acct->second);
   std::optional<json> payload;
   if (args.contains("payload")) payload = args["payload"];
@@ -192,16 +190,16 @@ OpResult key_change(ServerExecutor& ex, const json& args, Observation& o) {
   const std::string key_name = op::arg_string(args, "key", "account");
   const std::string new_name = op::arg_string(args, "new_key", key_name + "-new");
   const std::string fault = op::arg_string(args, "inner");
-  if (!fault.empty() && !one_of(kInnerFaults, fault)) return harness_error("args.inner: unknown fault \"" + fault + "\"");
+  if (!fault.empty() && !one_of(kInnerFaults, fault)) return op_harness_error("args.inner: unknown fault \"" + fault + "\"");
   auto acct = ex.state().accounts.find(key_name);
-  if (acct == ex.state().accounts.end()) return harness_error("no account for key \"" + key_name + "\": run new-account first");
+  if (acct == ex.state().accounts.end()) return op_harness_error("no account for key \"" + key_name + "\": run new-account first");
   const std::string account_url = acct->second;
   auto old_key = ex.key(key_name);
   auto new_key = ex.key(new_name, op::arg_string(args, "new_key_type"));
-  if (!old_key || !new_key) return harness_error("cannot make the keys for the key change");
+  if (!old_key || !new_key) return op_harness_error("cannot make the keys for the key change");
   const std::string url = ex.session().endpoint("keyChange");
   auto inner = inner_jws(ex, **new_key, **old_key, url, account_url, fault, op::arg_string(args, "inner_account"));
-  if (!inner) return harness_error(inner.error().to_string());
+  if (!inner) return op_harness_error(inner.error().to_string());
   o.facts["inner_fault"] = fault;
   o.facts["account"] = account_url;
   auto taken = ex.state().accounts.find(new_name);
@@ -229,7 +227,7 @@ OpResult key_change(ServerExecutor& ex, const json& args, Observation& o) {
 OpResult orders_list(ServerExecutor& ex, const json& args, Observation& o) {
   const std::string key_name = op::arg_string(args, "key", "account");
   auto acct = ex.state().accounts.find(key_name);
-  if (acct == ex.state().accounts.end()) return harness_error("no account for key \"" + key_name + "\": run new-account first");
+  if (acct == ex.state().accounts.end()) return op_harness_error("no account for key \"" + key_name + "\": run new-account first");
   const json pages_arg = args.value("max_pages", json(10));
   const int max_pages = pages_arg.is_number_integer() ? static_cast<int>(std::clamp<std::int64_t>(pages_arg.get<std::int64_t>(), 1, 100)) : 10;
   std::string url = op::arg_string(args, "url");

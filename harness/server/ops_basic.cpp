@@ -177,7 +177,7 @@ OpResult burst(ServerExecutor& ex, const json& args, Observation& o) {
   const std::string kind = op::arg_string(args, "request", "new-order");
   const int count = std::clamp(args.value("count", 20), 1, 100);
   if (kind != "new-order" && kind != "new-nonce")
-    return OpResult{{}, std::nullopt, "args.request: must be new-order or new-nonce"};
+    return op_harness_error("args.request: must be new-order or new-nonce");
   int sent = 0;
   for (; sent < count; ++sent) {
     if (kind == "new-nonce") {

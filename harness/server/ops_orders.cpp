@@ -50,13 +50,11 @@ std::string text(const json& obj, const char* name) {
   return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-json member(const json& obj, const char* name, json fallback) {
+json member_or(const json& obj, const char* name, json fallback) {
   if (!obj.is_object()) return fallback;
   auto it = obj.find(name);
   return it != obj.end() ? *it : fallback;
 }
-
-OpResult harness_error(std::string why) { return OpResult{{}, std::nullopt, std::move(why)}; }
 
 // identifiers: [{"type","value"}] as given, or "dns": ["a", "b"] shorthand.
 json identifiers_arg(const json& args) {
@@ -212,7 +210,7 @@ OpResult authorizations(ServerExecutor& ex, const json& args, Observation& o) {
     facts.push_back({{"url", url}, {"http", o.status()}, {"before", o.status() == 200 ? o.body : json()}});
   }
   o.facts["order"] = order;
-  o.facts["identifiers"] = member(order, "identifiers", json::array());
+  o.facts["identifiers"] = member_or(order, "identifiers", json::array());
   o.facts["authorizations"] = facts;
   OpResult r = op::finish(o, {200}, "authorization fetch");
   if (!r.failure && facts.empty()) r.failure = "the order lists no authorizations";
@@ -227,13 +225,13 @@ OpResult authorize(ServerExecutor& ex, const json& args, Observation& o) {
   const json response_payload = args.contains("response") && args["response"].is_object() ? args["response"] : json::object();
   const std::string fault = op::arg_string(args, "fault");
   auto key = ex.key(key_name);
-  if (!key) return harness_error(key.error().to_string());
+  if (!key) return op_harness_error(key.error().to_string());
   json order = fetch(ex, op::arg_string(args, "order"), key_name);
   if (!order.is_object() || !order.contains("authorizations"))
     return OpResult{op::result_of(o), "the order could not be fetched", std::nullopt};
-  if (!ex.responders() && type != "none") return harness_error("no challenge responders are running");
+  if (!ex.responders() && type != "none") return op_harness_error("no challenge responders are running");
   o.facts["order"] = order;
-  o.facts["identifiers"] = member(order, "identifiers", json::array());
+  o.facts["identifiers"] = member_or(order, "identifiers", json::array());
   o.facts["response_payload"] = response_payload;
   json authz_facts = json::array();
   for (const auto& authz_url : order["authorizations"]) {
@@ -249,11 +247,11 @@ OpResult authorize(ServerExecutor& ex, const json& args, Observation& o) {
       authz_facts.push_back(fact);
       continue;
     }
-    const json ident = member(authz, "identifier", json::object());
+    const json ident = member_or(authz, "identifier", json::object());
     const std::string host = text(ident, "value");
     const bool is_ip = text(ident, "type") == "ip";
     json chosen;
-    const json challenges = member(authz, "challenges", json::array());
+    const json challenges = member_or(authz, "challenges", json::array());
     for (const auto& ch : challenges.is_array() ? challenges : json::array())
       if (text(ch, "type") == type) chosen = ch;
     if (!chosen.is_object()) {
@@ -265,7 +263,7 @@ OpResult authorize(ServerExecutor& ex, const json& args, Observation& o) {
     const std::string keyauth = jose::key_authorization(token, (*key)->public_jwk());
     ChallengeSetup setup{type, host, token, keyauth, ex.responders()->http01_port()};
     auto provisioned = provision_challenge(*ex.responders(), setup, fault);
-    if (!provisioned) return harness_error(provisioned.error().to_string());
+    if (!provisioned) return op_harness_error(provisioned.error().to_string());
     fact["provisioned"] = *provisioned;
     fact["challenge"] = chosen;
     op::signed_post(ex, o, text(chosen, "url"), response_payload, key_name, true);
@@ -353,32 +351,32 @@ OpResult finalize(ServerExecutor& ex, const json& args, Observation& o) {
   const std::string key_name = op::arg_string(args, "key", "account");
   const std::string variant = op::arg_string(args, "csr", "matching");
   if (std::find(variants.begin(), variants.end(), variant) == variants.end())
-    return harness_error("unknown CSR variant \"" + variant + "\"");
+    return op_harness_error("unknown CSR variant \"" + variant + "\"");
   const std::string order_url = op::arg_string(args, "order");
   json order = fetch(ex, order_url, key_name);
   if (!order.is_object()) return OpResult{op::result_of(o), "the order could not be fetched", std::nullopt};
   std::vector<client::CsrIdentifier> ids;
-  const json ordered = member(order, "identifiers", json::array());
+  const json ordered = member_or(order, "identifiers", json::array());
   for (const auto& id : ordered.is_array() ? ordered : json::array()) ids.push_back({text(id, "type"), text(id, "value")});
   if (variant == "missing-name" && ids.size() > 1) ids.pop_back();
   else if (variant == "missing-name") ids.clear();
   if (variant == "extra-name") ids.push_back({"dns", ex.random_label() + ".extra." + ex.config().domain_suffix});
   auto cert_key = csr_key(ex, variant, args, key_name);
-  if (!cert_key) return harness_error(cert_key.error().to_string());
+  if (!cert_key) return op_harness_error(cert_key.error().to_string());
   auto csr = client::build_csr(**cert_key, ids, {.corrupt_signature = variant == "bad-signature"});
-  if (!csr) return harness_error("cannot build the CSR: " + csr.error().to_string());
+  if (!csr) return op_harness_error("cannot build the CSR: " + csr.error().to_string());
   json names = json::array();
   for (const auto& id : ids) names.push_back({{"type", id.type}, {"value", id.value}});
   o.facts["csr"] = variant;
   o.facts["csr_identifiers"] = names;
   o.facts["order_before"] = order;
-  o.facts["identifiers"] = member(order, "identifiers", json::array());
+  o.facts["identifiers"] = member_or(order, "identifiers", json::array());
   op::signed_post(ex, o, text(order, "finalize"), json{{"csr", jose::base64url_encode(*csr)}}, key_name, true);
   // What became of the order: a refused CSR should leave it ready (§7.4),
   // an accepted one should lead to a certificate unless something (such as
   // a deactivated authorization) forbids it.
   json after = fetch(ex, order_url, key_name);
-  if (o.status() == 200 && member(args, "wait", false) == true) {
+  if (o.status() == 200 && member_or(args, "wait", false) == true) {
     const auto deadline = Clock::now() + ex.config().poll_timeout;
     while (text(after, "status") == "processing" && Clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
@@ -441,9 +439,9 @@ OpResult certificate(ServerExecutor& ex, const json& args, Observation& o) {
 OpResult revoke(ServerExecutor& ex, const json& args, Observation& o) {
   const std::string cert_url = op::arg_string(args, "certificate");
   auto pem = ex.state().certificates.find(cert_url);
-  if (pem == ex.state().certificates.end()) return harness_error("no downloaded certificate at " + cert_url);
+  if (pem == ex.state().certificates.end()) return op_harness_error("no downloaded certificate at " + cert_url);
   auto chain = client::parse_pem_chain(pem->second);
-  if (!chain || chain->empty()) return harness_error("the downloaded certificate does not parse");
+  if (!chain || chain->empty()) return op_harness_error("the downloaded certificate does not parse");
   json payload = {{"certificate", jose::base64url_encode(chain->front().der)}};
   if (args.contains("reason")) payload["reason"] = args["reason"];
   o.facts["payload"] = payload;

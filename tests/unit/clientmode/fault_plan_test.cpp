@@ -10,7 +10,7 @@ using acmespec::mockca::to_json;
 using nlohmann::json;
 
 namespace {
-std::string error_of(const json& j) {
+std::string plan_error(const json& j) {
   auto r = parse_fault_plan(j);
   REQUIRE_FALSE(r.ok());
   return r.error().to_string();
@@ -67,28 +67,28 @@ TEST_CASE("fault plan: serverInternal defaults to 500, an explicit status wins")
 }
 
 TEST_CASE("fault plan: mistakes are errors that name the JSON path") {
-  CHECK(error_of(json::array()) == "a fault plan is a JSON object");
-  CHECK(error_of({{"order_polls", 3}}).rfind("order_polls: unknown member", 0) == 0);
-  CHECK(error_of(json::parse(R"({"errors": [{"type": "badNonce", "nth": [0]}]})")) ==
+  CHECK(plan_error(json::array()) == "a fault plan is a JSON object");
+  CHECK(plan_error({{"order_polls", 3}}).rfind("order_polls: unknown member", 0) == 0);
+  CHECK(plan_error(json::parse(R"({"errors": [{"type": "badNonce", "nth": [0]}]})")) ==
         "errors[0].nth[0]: expected a number from 1 to 10000, got 0");
-  CHECK(error_of(json::parse(R"({"errors": [{"type": "badNonce", "nth": 0}]})")).rfind("errors[0].nth:", 0) == 0);
-  CHECK(error_of(json::parse(R"({"errors": [{"type": "badNonce", "status": 302}]})")) ==
+  CHECK(plan_error(json::parse(R"({"errors": [{"type": "badNonce", "nth": 0}]})")).rfind("errors[0].nth:", 0) == 0);
+  CHECK(plan_error(json::parse(R"({"errors": [{"type": "badNonce", "status": 302}]})")) ==
         "errors[0].status: expected a number from 400 to 599, got 302");
-  CHECK(error_of(json::parse(R"({"errors": [{"type": "badNonce", "status": 600}]})")).rfind("errors[0].status:", 0) == 0);
-  CHECK(error_of(json::parse(R"({"errors": [{"type": "badNonce", "endpoint": "neworder"}]})"))
+  CHECK(plan_error(json::parse(R"({"errors": [{"type": "badNonce", "status": 600}]})")).rfind("errors[0].status:", 0) == 0);
+  CHECK(plan_error(json::parse(R"({"errors": [{"type": "badNonce", "endpoint": "neworder"}]})"))
             .rfind("errors[0].endpoint: unknown endpoint \"neworder\"", 0) == 0);
-  CHECK(error_of(json::parse(R"({"errors": [{"endpoint": "newOrder"}]})")).rfind("errors[0].type: required", 0) == 0);
-  CHECK(error_of(json::parse(R"({"errors": [{"type": 7}]})")) == "errors[0].type: expected a string");
-  CHECK(error_of(json::parse(R"({"errors": [{"type": "badNonce", "colour": 1}]})")).rfind("errors[0].colour: unknown member", 0) == 0);
-  CHECK(error_of(json::parse(R"({"errors": {"type": "badNonce"}})")) == "errors: expected a list");
-  CHECK(error_of(json::parse(R"({"delays": [{"endpoint": "finalize"}]})")).rfind("delays[0].ms: required", 0) == 0);
-  CHECK(error_of(json::parse(R"({"delays": [{"ms": -1}]})")).rfind("delays[0].ms:", 0) == 0);
-  CHECK(error_of(json::parse(R"({"delays": [{"ms": 1.5}]})")) == "delays[0].ms: expected a whole number");
-  CHECK(error_of(json::parse(R"({"order_processing_polls": "3"})")) == "order_processing_polls: expected a whole number");
-  CHECK(error_of(json::parse(R"({"authz_pending_polls": 1000})")).rfind("authz_pending_polls:", 0) == 0);
-  CHECK(error_of(json::parse(R"({"eab_required": 1})")) == "eab_required: expected true or false");
-  CHECK(error_of(json::parse(R"({"challenge_invalid": {"kind": "x"}})")).rfind("challenge_invalid.kind: unknown member", 0) == 0);
-  CHECK(error_of(json::parse(R"({"challenge_invalid": true})")).rfind("challenge_invalid:", 0) == 0);
+  CHECK(plan_error(json::parse(R"({"errors": [{"endpoint": "newOrder"}]})")).rfind("errors[0].type: required", 0) == 0);
+  CHECK(plan_error(json::parse(R"({"errors": [{"type": 7}]})")) == "errors[0].type: expected a string");
+  CHECK(plan_error(json::parse(R"({"errors": [{"type": "badNonce", "colour": 1}]})")).rfind("errors[0].colour: unknown member", 0) == 0);
+  CHECK(plan_error(json::parse(R"({"errors": {"type": "badNonce"}})")) == "errors: expected a list");
+  CHECK(plan_error(json::parse(R"({"delays": [{"endpoint": "finalize"}]})")).rfind("delays[0].ms: required", 0) == 0);
+  CHECK(plan_error(json::parse(R"({"delays": [{"ms": -1}]})")).rfind("delays[0].ms:", 0) == 0);
+  CHECK(plan_error(json::parse(R"({"delays": [{"ms": 1.5}]})")) == "delays[0].ms: expected a whole number");
+  CHECK(plan_error(json::parse(R"({"order_processing_polls": "3"})")) == "order_processing_polls: expected a whole number");
+  CHECK(plan_error(json::parse(R"({"authz_pending_polls": 1000})")).rfind("authz_pending_polls:", 0) == 0);
+  CHECK(plan_error(json::parse(R"({"eab_required": 1})")) == "eab_required: expected true or false");
+  CHECK(plan_error(json::parse(R"({"challenge_invalid": {"kind": "x"}})")).rfind("challenge_invalid.kind: unknown member", 0) == 0);
+  CHECK(plan_error(json::parse(R"({"challenge_invalid": true})")).rfind("challenge_invalid:", 0) == 0);
 }
 
 TEST_CASE("fault plan: endpoint names are a bijection") {

@@ -23,7 +23,7 @@ json valid() {
                          "expect": ["RFC8555-7.4.2-client-completes-issuance"], "client_should": "succeed"})");
 }
 
-std::string error_of(const json& doc) {
+std::string scenario_error(const json& doc) {
   auto r = clientmode::parse_client_scenario(doc, "f.json", catalogue());
   REQUIRE_FALSE(r.ok());
   return r.error().to_string();
@@ -63,19 +63,19 @@ TEST_CASE("client scenarios: mistakes are refused with file, path and reason") {
     else d[key] = value;
     return d;
   };
-  CHECK(error_of(with("colour", "red")) == "f.json: colour: unknown member of a client scenario");
-  CHECK(error_of(with("id", nullptr)) == "f.json: id: required");
-  CHECK(error_of(with("challenge", "http-02")).rfind("f.json: challenge: expected http-01", 0) == 0);
-  CHECK(error_of(with("client_should", "maybe")).rfind("f.json: client_should:", 0) == 0);
-  CHECK(error_of(with("identifiers", json::array())) == "f.json: identifiers: must not be empty");
-  CHECK(error_of(with("identifiers", {"example.com"})).rfind("f.json: identifiers[0]: expected {domain}", 0) == 0);
-  CHECK(error_of(with("identifiers", {"*.{domain}"})).find("only be validated with dns-01") != std::string::npos);
-  CHECK(error_of(with("identifiers", {"{domain}", "{domain}"})) == "f.json: identifiers[1]: named twice");
-  CHECK(error_of(with("expect", {"RFC8555-0-nothing"})).find("not in the catalogue") != std::string::npos);
-  CHECK(error_of(with("expect", {"RFC8555-6.5-nonce-on-post-response"})).find("binds the server") != std::string::npos);
-  CHECK(error_of(with("expect", {"RFC8555-6.5-client-retries-bad-nonce"})).find("injects no badNonce") != std::string::npos);
-  CHECK(error_of(with("expect", {"RFC8555-6.7-client-fails-visibly"})).find("expects issuance to succeed") != std::string::npos);
-  CHECK(error_of(with("faults", {{"errors", {{{"type", "badNonce"}, {"status", 302}}}}})) ==
+  CHECK(scenario_error(with("colour", "red")) == "f.json: colour: unknown member of a client scenario");
+  CHECK(scenario_error(with("id", nullptr)) == "f.json: id: required");
+  CHECK(scenario_error(with("challenge", "http-02")).rfind("f.json: challenge: expected http-01", 0) == 0);
+  CHECK(scenario_error(with("client_should", "maybe")).rfind("f.json: client_should:", 0) == 0);
+  CHECK(scenario_error(with("identifiers", json::array())) == "f.json: identifiers: must not be empty");
+  CHECK(scenario_error(with("identifiers", {"example.com"})).rfind("f.json: identifiers[0]: expected {domain}", 0) == 0);
+  CHECK(scenario_error(with("identifiers", {"*.{domain}"})).find("only be validated with dns-01") != std::string::npos);
+  CHECK(scenario_error(with("identifiers", {"{domain}", "{domain}"})) == "f.json: identifiers[1]: named twice");
+  CHECK(scenario_error(with("expect", {"RFC8555-0-nothing"})).find("not in the catalogue") != std::string::npos);
+  CHECK(scenario_error(with("expect", {"RFC8555-6.5-nonce-on-post-response"})).find("binds the server") != std::string::npos);
+  CHECK(scenario_error(with("expect", {"RFC8555-6.5-client-retries-bad-nonce"})).find("injects no badNonce") != std::string::npos);
+  CHECK(scenario_error(with("expect", {"RFC8555-6.7-client-fails-visibly"})).find("expects issuance to succeed") != std::string::npos);
+  CHECK(scenario_error(with("faults", {{"errors", {{{"type", "badNonce"}, {"status", 302}}}}})) ==
         "f.json: faults.errors[0].status: expected a number from 400 to 599, got 302");
 }
 

@@ -21,7 +21,7 @@ Observation answer(int status, const json& body = nullptr, http::Headers headers
   return server_test::answer(status, body, std::move(headers), "https://ca.example/new-acct");
 }
 
-json problem(const std::string& type) { return {{"type", "urn:ietf:params:acme:error:" + type}, {"detail", "x"}}; }
+using server_test::problem;
 json account(const std::string& status = "valid") {
   return {{"status", status}, {"orders", kAcct + "/orders"}, {"contact", {"mailto:a@example.org"}}};
 }

@@ -27,9 +27,7 @@ Observation answer(int status, const json& body = nullptr, http::Headers headers
   return server_test::answer(status, body, std::move(headers));
 }
 
-json problem(const std::string& type, const std::string& detail = "why") {
-  return {{"type", "urn:ietf:params:acme:error:" + type}, {"detail", detail}};
-}
+using server_test::problem;
 json dns(const std::string& v) { return {{"type", "dns"}, {"value", v}}; }
 json ip(const std::string& v) { return {{"type", "ip"}, {"value", v}}; }
 

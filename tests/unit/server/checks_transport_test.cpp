@@ -39,7 +39,7 @@ Observation answer(int status, const json& body = nullptr, http::Headers headers
   return o;
 }
 
-json problem(const std::string& type) { return {{"type", "urn:ietf:params:acme:error:" + type}, {"detail", "x"}}; }
+using server_test::problem;
 http::Headers problem_headers() { return {{"Content-Type", "application/problem+json"}, {"Replay-Nonce", "bm9uY2U"}}; }
 
 Judgement::Kind judge(const std::string& id, const Observation& o) {

@@ -15,6 +15,11 @@ using acmespec::engine::Judgement;
 using acmespec::server::Observation;
 using nlohmann::json;
 
+// An ACME problem document of `type` (without the urn prefix).
+inline json problem(const std::string& type, const std::string& detail = "why") {
+  return {{"type", "urn:ietf:params:acme:error:" + type}, {"detail", detail}};
+}
+
 // An observation whose main (and only) exchange answered `status` with `body`.
 inline Observation answer(int status, const json& body = nullptr, acmespec::http::Headers headers = {},
                           const std::string& url = "https://ca.example/acme/x") {

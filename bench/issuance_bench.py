@@ -5,10 +5,19 @@ Not a test: it prints figures.  Each flow is a full issuance: new account,
 new order, HTTP-01 validation (served by this script), finalize, download.
 Both servers run on loopback on free ports and resolve names through
 `acmespec responders` (DNS only is used).  For each server and each
-concurrency it prints flows/s, p50 and p99 flow latency and the server's peak
-RSS (VmHWM), then the ratio of the flows/s.
+concurrency it prints flows/s, p50 and p99 flow latency, the server's CPU time
+per flow and its peak RSS (VmHWM), then the ratios.
+
+flows/s counts the whole machine: driver, server and validation share its
+cores, so on a small machine the Python driver bounds it for a fast server.
+Server CPU per flow (utime + stime of the server process, from /proc) is the
+figure that compares the servers themselves.
+
+--soak N runs N flows against the mock CA alone (concurrency 8)
+and prints its RSS every N/10 flows: the memory a long-running mock CA needs.
 
     bench/issuance_bench.py --acmespec build/default/bin/acmespec [--flows 40] [--concurrency 1 8]
+    bench/issuance_bench.py --acmespec build/default/bin/acmespec --soak 10000
 """
 import argparse
 import base64
@@ -166,29 +175,58 @@ class Flow:
             self.conn.close()
 
 
-def peak_rss_kib(pid):
+def status_kib(pid, field):
     for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1])
     return 0
 
 
-def run(directory, cafile, flows, concurrency):
+def peak_rss_kib(pid):
+    return status_kib(pid, "VmHWM")
+
+
+def cpu_seconds(pid):
+    """utime + stime of a process and of its children it has waited for, in seconds."""
+    fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = sum(int(v) for v in fields[11:15])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def one_flow(args):
+    directory, cafile, i = args
+    start = time.perf_counter()
+    Flow(directory, cafile).issue(f"f{i}-{secrets.token_hex(4)}.bench.test")
+    return time.perf_counter() - start
+
+
+def run(directory, cafile, flows, concurrency, pid):
     latencies = []
-
-    def one(i):
-        start = time.perf_counter()
-        Flow(directory, cafile).issue(f"f{i}-{secrets.token_hex(4)}.bench.test")
-        return time.perf_counter() - start
-
+    cpu_before = cpu_seconds(pid)
     started = time.perf_counter()
     with concurrent.futures.ThreadPoolExecutor(max_workers=concurrency) as pool:
-        for lat in pool.map(one, range(flows)):
+        for lat in pool.map(one_flow, [(directory, cafile, i) for i in range(flows)]):
             latencies.append(lat)
     wall = time.perf_counter() - started
+    cpu_ms = (cpu_seconds(pid) - cpu_before) * 1000 / flows
     latencies.sort()
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    return flows / wall, statistics.median(latencies), p99
+    return flows / wall, statistics.median(latencies), p99, cpu_ms
+
+
+def soak(directory, cafile, flows, pid):
+    """N flows at concurrency 8 against the mock CA; prints its RSS every N/10 flows."""
+    step = max(1, flows // 10)
+    done = 0
+    started = time.perf_counter()
+    print(f"mock-ca soak: {flows} flows, RSS before {status_kib(pid, 'VmRSS') / 1024:.1f} MiB", flush=True)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        while done < flows:
+            batch = min(step, flows - done)
+            list(pool.map(one_flow, [(directory, cafile, done + i) for i in range(batch)]))
+            done += batch
+            print(f"  after {done:6d} flows ({time.perf_counter() - started:6.1f} s): RSS "
+                  f"{status_kib(pid, 'VmRSS') / 1024:6.1f} MiB, peak {peak_rss_kib(pid) / 1024:6.1f} MiB", flush=True)
 
 
 def main():
@@ -197,6 +235,9 @@ def main():
     ap.add_argument("--flows", type=int, default=40, help="flows per measurement")
     ap.add_argument("--concurrency", type=int, nargs="+", default=[1, 8])
     ap.add_argument("--skip-pebble", action="store_true")
+    ap.add_argument("--mock-ca-arg", action="append", default=[], metavar="ARG",
+                    help="extra argument for `acmespec mock-ca` (repeat)")
+    ap.add_argument("--soak", type=int, default=0, metavar="N", help="run N flows against the mock CA alone, printing RSS")
     args = ap.parse_args()
 
     work = pathlib.Path(tempfile.mkdtemp(prefix="acmespec-bench-"))
@@ -214,24 +255,30 @@ def main():
         mock_port = free_port()
         bundle = work / "mock-ca-bundle.pem"
         mock = subprocess.Popen([args.acmespec, "mock-ca", "--listen", f"127.0.0.1:{mock_port}", "--ca-bundle-out",
-                                 str(bundle), "--http-port", str(http_port), "--dns-server", f"127.0.0.1:{dns_port}"],
+                                 str(bundle), "--http-port", str(http_port), "--dns-server", f"127.0.0.1:{dns_port}", *args.mock_ca_arg],
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         procs.append(mock)
         directory = mock.stdout.readline().split(" ", 1)[1].strip()
         targets = [("mock-ca", directory, bundle, mock.pid)]
+        if args.soak:
+            soak(directory, bundle, args.soak, mock.pid)
+            return
         if not args.skip_pebble:
             pebble = PebbleServer(make_pebble_ca(work / "pebble-ca"), work / "pebble", dns_server=f"127.0.0.1:{dns_port}",
                                   http_port=http_port).start()
             targets.append(("pebble", pebble.directory_url, pebble.ca_bundle, pebble.pid))
         for name, url, cafile, pid in targets:
             for c in args.concurrency:
-                rate, p50, p99 = run(url, cafile, args.flows, c)
-                results[(name, c)] = rate
+                rate, p50, p99, cpu_ms = run(url, cafile, args.flows, c, pid)
+                results[(name, c)] = (rate, cpu_ms)
                 print(f"{name:8s} concurrency {c}: {rate:7.1f} flows/s  p50 {p50 * 1000:7.1f} ms  "
-                      f"p99 {p99 * 1000:7.1f} ms  peak RSS {peak_rss_kib(pid) / 1024:6.1f} MiB", flush=True)
+                      f"p99 {p99 * 1000:7.1f} ms  server CPU {cpu_ms:6.2f} ms/flow  "
+                      f"peak RSS {peak_rss_kib(pid) / 1024:6.1f} MiB", flush=True)
         for c in args.concurrency:
             if ("pebble", c) in results:
-                print(f"ratio mock-ca/pebble at concurrency {c}: {results[('mock-ca', c)] / results[('pebble', c)]:.2f}x")
+                (mr, mc), (pr, pc) = results[("mock-ca", c)], results[("pebble", c)]
+                print(f"concurrency {c}: flows/s mock-ca/pebble {mr / pr:.2f}x, "
+                      f"server CPU per flow pebble/mock-ca {pc / mc:.2f}x")
     finally:
         if not args.skip_pebble and "pebble" in locals():
             pebble.stop()

@@ -210,6 +210,13 @@ Response MockCa::Impl::handle(const Request& req) {
   } else {
     rep = dispatch(req, r, url, obs);
   }
+  if (const auto& hb = c.faults.hostile_body; hb && (!hb->endpoint || *hb->endpoint == r.endpoint)) {
+    rep.status = 200;  // the hostile_body fault: an answer no client should swallow whole
+    rep.content_type = "application/json";
+    rep.body = render_hostile_body(*hb);
+    rep.problem_type.clear();
+    obs.fault_injected = true;
+  }
 
   Response out;
   out.status = rep.status;
@@ -295,7 +302,8 @@ nlohmann::json MockCa::stats() const {
   const Core& c = *impl_->core;
   std::lock_guard lock(c.mu);
   return {{"accounts", c.accounts.size()}, {"orders", c.orders.size()},   {"authorizations", c.authzs.size()},
-          {"certificates", c.certs.size()}, {"nonces", c.nonces.size()},  {"observations", c.observations.size()}};
+          {"certificates", c.certs.size()}, {"nonces", c.nonces.size()},  {"observations", c.observations.size()},
+          {"retired", c.retired}};
 }
 
 }  // namespace acmespec::mockca

@@ -64,7 +64,10 @@ struct MockCaConfig {
   std::size_t nonce_limit = 10000;      // outstanding nonces kept; the oldest are dropped beyond it
   std::chrono::seconds nonce_lifetime{3600};
   std::size_t orders_per_page = 10;
-  std::size_t state_limit = 100000;     // cap on accounts + orders + authorizations
+  // Cap on accounts + orders + authorizations: beyond it the oldest orders
+  // (with their authorizations and certificates), then idle accounts, are
+  // retired; rateLimited only when nothing can be retired.
+  std::size_t state_limit = 100000;
   std::size_t observation_limit = 100000;
   std::chrono::hours order_lifetime{24 * 7};
   Clock clock;                          // empty = system clock

@@ -129,11 +129,25 @@ class Core {
   std::unordered_map<std::string, std::string> cert_by_der;
   std::deque<Observation> observations;
   std::uint64_t observation_seq = 0;
+  // Accounts and orders in creation order, for retiring the oldest state
+  // first (retention.cpp).
+  struct Created {
+    bool is_order = false;
+    std::string id;
+  };
+  std::deque<Created> created;
+  std::uint64_t retired = 0;  // orders and accounts retired so far
 
   TimePoint now() const { return cfg.clock ? cfg.clock() : std::chrono::system_clock::now(); }
   std::string url(const std::string& path) const { return cfg.base_url + path; }
   std::string new_id() { return random_b64(rng, 9); }
-  bool state_full() const { return accounts.size() + orders.size() + authzs.size() >= cfg.state_limit; }
+  // Accounts + orders + authorizations held; make_room() retires the oldest
+  // orders and idle accounts (never `keep`, the account making the request)
+  // until `needed` more fit under state_limit, and says whether they do
+  // (retention.cpp).
+  std::size_t state_size() const;
+  bool make_room(std::size_t needed, const std::string& keep = {});
+  void retire_order(const std::string& order_id);
   std::string current_terms() const;
   std::string url_for_account_prefix() const { return cfg.base_url + "/acct/"; }
 
@@ -166,6 +180,9 @@ class Core {
   Reply order_reply(int status, Order& o);
   Status issue_for(Order& o, EVP_PKEY* key);
 };
+
+// An RFC 3339 timestamp of a state time, whole seconds (retention.cpp).
+std::string stamp(TimePoint t);
 
 // Fills the JWS facts of an observation (header, payload, nonce, url, alg, key reference).
 void observe_jws(const jose::FlattenedJws& jws, Observation& obs);

@@ -101,7 +101,7 @@ Reply Core::new_account(Authed& a, const std::string& request_url) {
   } else if (faults.eab_required) {
     return problem_reply(Problem::external_account_required("this CA requires an externalAccountBinding"));
   }
-  if (state_full()) {
+  if (!make_room(1)) {
     auto pr = Problem::rate_limited("the account table is full");
     Reply r = problem_reply(pr);
     r.retry_after = faults.retry_after.value_or(60);
@@ -116,6 +116,7 @@ Reply Core::new_account(Authed& a, const std::string& request_url) {
   acct.agreed_current_terms = !faults.terms_changed;
   acct.eab = eab;
   account_by_thumbprint[thumb] = acct.id;
+  created.push_back({false, acct.id});
   auto& stored = accounts.emplace(acct.id, std::move(acct)).first->second;
   Reply r = json_reply(201, account_json(stored));
   r.headers.emplace_back("Location", stored.url);

@@ -9,13 +9,6 @@ namespace acmespec::mockca::detail {
 
 using acme::Problem;
 
-namespace {
-std::string stamp(TimePoint t) {
-  return acme::Timestamp::from_unix_seconds(std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count())
-      .to_string();
-}
-}  // namespace
-
 void Core::refresh_authz(Authz& z) {
   if ((z.status == "pending" || z.status == "valid") && now() > z.expires) z.status = "expired";
 }

@@ -11,11 +11,6 @@ namespace {
 
 constexpr std::size_t kMaxIdentifiers = 100;
 
-std::string stamp(TimePoint t) {
-  return acme::Timestamp::from_unix_seconds(std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count())
-      .to_string();
-}
-
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -106,7 +101,7 @@ Reply Core::new_order(Authed& a) {
   }
   if (o.not_before && o.not_after && *acme::Timestamp::parse(*o.not_after) <= *acme::Timestamp::parse(*o.not_before))
     return problem_reply(Problem::malformed("notAfter must be later than notBefore"));
-  if (state_full() || accounts.size() + orders.size() + authzs.size() + identifiers.size() + 1 > cfg.state_limit) {
+  if (!make_room(identifiers.size() + 1, a.account->id)) {
     Reply r = problem_reply(Problem::rate_limited("the order table is full"));
     r.retry_after = faults.retry_after.value_or(60);
     return r;
@@ -115,10 +110,16 @@ Reply Core::new_order(Authed& a) {
   o.id = new_id();
   o.account_id = a.account->id;
   o.expires = t + cfg.order_lifetime;
+  // The extra_identifiers fault: names the client never asked for, marked by their ids.
+  const std::size_t requested = identifiers.size();
+  for (const auto& name : faults.extra_identifiers)
+    if (std::find(identifiers.begin(), identifiers.end(), acme::Identifier::dns(name)) == identifiers.end())
+      identifiers.push_back(acme::Identifier::dns(name));
   o.identifiers = identifiers;
   for (const auto& id : identifiers) {
+    const std::string mark = static_cast<std::size_t>(&id - identifiers.data()) >= requested ? "extra-" : "";
     Authz z;
-    z.id = new_id();
+    z.id = mark + new_id();
     z.account_id = o.account_id;
     z.wildcard = id.is_wildcard();
     z.identifier = z.wildcard ? acme::Identifier::dns(id.value.substr(2)) : id;
@@ -128,7 +129,7 @@ Reply Core::new_order(Authed& a) {
     else if (id.type == "ip") types = {"http-01", "tls-alpn-01"};  // RFC 8738 §7: no dns-01
     else types = {"http-01", "dns-01", "tls-alpn-01"};
     for (const auto& type : types) {
-      Challenge c{.id = new_id(), .type = type, .token = random_b64(rng, 32)};
+      Challenge c{.id = mark + new_id(), .type = type, .token = faults.challenge_token.value_or(random_b64(rng, 32))};
       authz_by_challenge[c.id] = z.id;
       z.challenges.push_back(std::move(c));
     }
@@ -137,6 +138,7 @@ Reply Core::new_order(Authed& a) {
     authzs.emplace(z.id, std::move(z));
   }
   a.account->orders.push_back(o.id);
+  created.push_back({true, o.id});
   auto& stored = orders.emplace(o.id, std::move(o)).first->second;
   Reply r = order_reply(201, stored);
   r.headers.emplace_back("Location", url("/order/" + stored.id));

@@ -2,8 +2,10 @@
 // optional fault plan, until SIGINT or SIGTERM.
 #include <signal.h>
 
+#include <charconv>
 #include <fstream>
 #include <iostream>
+#include <system_error>
 
 #include "cli/commands.hpp"
 #include "common/json.hpp"
@@ -36,6 +38,17 @@ Result<mockca::FaultPlan> load_faults(const std::string& path) {
   return *plan;
 }
 
+Result<std::size_t> count_option(const ParsedOptions& opts, const char* name, std::size_t fallback) {
+  auto v = opts.get(name);
+  if (!v) return fallback;
+  std::size_t n = 0;
+  const char* end = v->data() + v->size();
+  auto [p, ec] = std::from_chars(v->data(), end, n);
+  if (v->empty() || ec != std::errc() || p != end || n > 100'000'000)
+    return make_error(std::string("--") + name, "expected a count from 0 to 100000000, got '" + *v + "'");
+  return n;
+}
+
 int run_mock_ca(Context& ctx, const ParsedOptions& opts) {
   mockca::MockCaServerConfig config;
   auto listen = parse_host_port(opts.get("listen").value_or("127.0.0.1:14000"));
@@ -64,6 +77,13 @@ int run_mock_ca(Context& ctx, const ParsedOptions& opts) {
       return mock_ca_usage(ctx, "--eab: expected KID:KEY with a base64url MAC key");
     config.ca.eab_keys[eab.substr(0, colon)] = eab.substr(colon + 1);
   }
+  // A standalone mock CA may run for days: keep the most recent requests only.
+  auto observation_limit = count_option(opts, "observation-limit", 5'000);
+  auto state_limit = count_option(opts, "state-limit", 6'000);
+  if (!observation_limit) return mock_ca_usage(ctx, observation_limit.error().to_string());
+  if (!state_limit) return mock_ca_usage(ctx, state_limit.error().to_string());
+  config.ca.observation_limit = *observation_limit;
+  config.ca.state_limit = *state_limit;
   if (auto alg = opts.get("key-algorithm")) config.ca.key_algorithm = *alg;
   if (auto tos = opts.get("terms-of-service")) config.ca.terms_of_service = *tos;
   const bool insecure_bind = opts.has("allow-non-loopback");
@@ -118,7 +138,9 @@ Command mock_ca_command() {
        {"eab", "KID:KEY", "accept external account binding with this key id and base64url MAC key", true},
        {"key-algorithm", "ALG", "issuing hierarchy: ecdsa (default) or rsa"},
        {"terms-of-service", "URL", "terms of service URL in the directory"},
-       {"observations-out", "FILE", "on exit, write what the CA saw (JSON array)"}},
+       {"observations-out", "FILE", "on exit, write what the CA saw (JSON array)"},
+       {"observation-limit", "N", "requests kept in the observation log, oldest dropped first (default 5000)"},
+       {"state-limit", "N", "accounts + orders + authorizations kept, oldest retired first (default 6000)"}},
       0,
       run_mock_ca};
 }

@@ -3,6 +3,7 @@
 // scenario test nothing.
 #include "mock-ca/fault_plan.hpp"
 
+#include <algorithm>
 #include <array>
 #include <set>
 
@@ -39,6 +40,8 @@ constexpr int kMaxDelayMs = 600000;
 constexpr int kMaxChains = 8;
 constexpr std::size_t kMaxRules = 100;
 constexpr std::size_t kMaxText = 1000;
+constexpr int kMaxHostileBytes = 64 * 1024 * 1024;
+constexpr int kMaxHostileDepth = 1000000;
 
 Status only_members(const json& obj, const std::string& path, std::initializer_list<std::string_view> allowed) {
   for (const auto& item : obj.items()) {
@@ -189,10 +192,19 @@ std::optional<Endpoint> parse_endpoint(std::string_view name) {
   return std::nullopt;
 }
 
+std::string render_hostile_body(const HostileBody& body) {
+  const auto size = static_cast<std::size_t>(std::max(body.size, 2));
+  if (body.kind == "nested") return std::string(size, '[') + std::string(size, ']');
+  const std::string head = "{\"padding\":\"", tail = "\"}";
+  if (size <= head.size() + tail.size()) return "{}";
+  return head + std::string(size - head.size() - tail.size(), 'A') + tail;
+}
+
 Result<FaultPlan> parse_fault_plan(const json& j) {
   if (!j.is_object()) return make_error("", "a fault plan is a JSON object");
   if (auto s = only_members(j, "", {"errors", "delays", "order_processing_polls", "authz_pending_polls", "retry_after",
-                                    "challenge_invalid", "alternate_chains", "eab_required", "terms_changed"});
+                                    "challenge_invalid", "alternate_chains", "eab_required", "terms_changed",
+                                    "challenge_token", "certificate_mismatch", "hostile_body", "extra_identifiers"});
       !s)
     return s.error();
   FaultPlan plan;
@@ -227,6 +239,52 @@ Result<FaultPlan> parse_fault_plan(const json& j) {
     if (!j.contains(name)) continue;
     if (!j[name].is_boolean()) return make_error(name, "expected true or false");
     *field = j[name].get<bool>();
+  }
+  if (j.contains("challenge_token")) {
+    auto t = text(j["challenge_token"], "challenge_token");
+    if (!t) return t.error();
+    if (t->empty()) return make_error("challenge_token", "expected a non-empty token");
+    plan.challenge_token = *t;
+  }
+  if (j.contains("certificate_mismatch")) {
+    auto m = text(j["certificate_mismatch"], "certificate_mismatch");
+    if (!m) return m.error();
+    if (*m != "key" && *m != "names")
+      return make_error("certificate_mismatch", "expected \"key\" or \"names\", got \"" + *m + "\"");
+    plan.certificate_mismatch = *m;
+  }
+  if (j.contains("hostile_body")) {
+    const json& b = j["hostile_body"];
+    if (!b.is_object()) return make_error("hostile_body", "expected an object with endpoint, kind and size");
+    if (auto s = only_members(b, "hostile_body", {"endpoint", "kind", "size"}); !s) return s.error();
+    HostileBody body;
+    auto e = endpoint_member(b, "hostile_body");
+    if (!e) return e.error();
+    body.endpoint = *e;
+    if (!b.contains("kind") || !b["kind"].is_string() || (b["kind"] != "oversized" && b["kind"] != "nested"))
+      return make_error("hostile_body.kind", "expected \"oversized\" or \"nested\"");
+    body.kind = b["kind"].get<std::string>();
+    if (!b.contains("size")) return make_error("hostile_body.size", "required (bytes, or nesting depth)");
+    auto n = integer(b["size"], "hostile_body.size", 2, body.kind == "oversized" ? kMaxHostileBytes : kMaxHostileDepth);
+    if (!n) return n.error();
+    body.size = *n;
+    plan.hostile_body = body;
+  }
+  if (j.contains("extra_identifiers")) {
+    const json& x = j["extra_identifiers"];
+    if (!x.is_array() || x.empty() || x.size() > 10) return make_error("extra_identifiers", "expected a list of 1 to 10 DNS names");
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      const std::string p = json_index("extra_identifiers", i);
+      auto name = text(x[i], p);
+      if (!name) return name.error();
+      const bool shaped = !name->empty() && name->size() <= 253 && name->find("..") == std::string::npos &&
+                          name->front() != '.' && name->back() != '.' &&
+                          std::all_of(name->begin(), name->end(), [](unsigned char ch) {
+                            return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '.';
+                          });
+      if (!shaped) return make_error(p, "expected a lower-case DNS name such as not-requested.example");
+      plan.extra_identifiers.push_back(*name);
+    }
   }
   if (j.contains("challenge_invalid")) {
     const json& c = j["challenge_invalid"];
@@ -281,6 +339,14 @@ json to_json(const FaultPlan& plan) {
   if (plan.alternate_chains) out["alternate_chains"] = plan.alternate_chains;
   if (plan.eab_required) out["eab_required"] = true;
   if (plan.terms_changed) out["terms_changed"] = true;
+  if (plan.challenge_token) out["challenge_token"] = *plan.challenge_token;
+  if (!plan.certificate_mismatch.empty()) out["certificate_mismatch"] = plan.certificate_mismatch;
+  if (!plan.extra_identifiers.empty()) out["extra_identifiers"] = plan.extra_identifiers;
+  if (plan.hostile_body) {
+    json b = {{"kind", plan.hostile_body->kind}, {"size", plan.hostile_body->size}};
+    if (plan.hostile_body->endpoint) b["endpoint"] = endpoint_name(*plan.hostile_body->endpoint);
+    out["hostile_body"] = std::move(b);
+  }
   return out;
 }
 

@@ -10,7 +10,10 @@
 //    "order_processing_polls": 3, "authz_pending_polls": 2, "retry_after": 1,
 //    "challenge_invalid": {"type": "incorrectResponse", "detail": "..."},
 //    "alternate_chains": 1, "eab_required": true,
-//    "terms_changed": true}
+//    "terms_changed": true,
+//    "challenge_token": "../../../canary/x", "certificate_mismatch": "key",
+//    "hostile_body": {"endpoint": "directory", "kind": "nested", "size": 100000},
+//    "extra_identifiers": ["not-requested.acmespec-hostile.test"]}
 #pragma once
 
 #include <chrono>
@@ -72,6 +75,17 @@ struct ChallengeFailure {
   bool operator==(const ChallengeFailure&) const = default;
 };
 
+// Hostile CA: answer matching requests 200 with a body no client should
+// swallow whole: "oversized" is a JSON object of `size` bytes, "nested" is
+// `size` nested JSON arrays.
+struct HostileBody {
+  std::optional<Endpoint> endpoint;  // empty = every request
+  std::string kind;                  // "oversized" or "nested"
+  int size = 0;                      // bytes (oversized) or depth (nested)
+  bool operator==(const HostileBody&) const = default;
+};
+std::string render_hostile_body(const HostileBody& body);
+
 struct FaultPlan {
   std::vector<ErrorFault> errors;
   std::vector<DelayFault> delays;
@@ -91,6 +105,20 @@ struct FaultPlan {
   // The terms of service changed: requests from existing accounts get
   // userActionRequired with a Link to the new terms until the account agrees again.
   bool terms_changed = false;
+  // Hostile CA: every challenge of a new authorization carries this token
+  // instead of a random base64url one (path traversal, shell and charset
+  // payloads; RFC 8555 §8.3 allows only base64url characters).
+  std::optional<std::string> challenge_token;
+  // Hostile CA: the issued certificate does not match the finalized CSR:
+  // "key" certifies a fresh key instead of the CSR's, "names" certifies
+  // another name instead of the order's.  Empty = a faithful certificate.
+  std::string certificate_mismatch;
+  std::optional<HostileBody> hostile_body;
+  // Hostile CA: every new order also names these DNS identifiers, which the
+  // client never asked for, each with its own authorization.  Their
+  // authorization and challenge ids start with "extra-" so that checks can
+  // tell them apart in the observation log.
+  std::vector<std::string> extra_identifiers;
   bool operator==(const FaultPlan&) const = default;
 };
 

@@ -210,6 +210,13 @@ Response MockCa::Impl::handle(const Request& req) {
   } else {
     rep = dispatch(req, r, url, obs);
   }
+  if (const auto& hb = c.faults.hostile_body; hb && (!hb->endpoint || *hb->endpoint == r.endpoint)) {
+    rep.status = 200;  // the hostile_body fault: an answer no client should swallow whole
+    rep.content_type = "application/json";
+    rep.body = render_hostile_body(*hb);
+    rep.problem_type.clear();
+    obs.fault_injected = true;
+  }
 
   Response out;
   out.status = rep.status;

@@ -5,6 +5,8 @@
 #include "mock-ca/ossl.hpp"
 #include "mock-ca/state.hpp"
 
+#include <openssl/evp.h>
+
 namespace acmespec::mockca::detail {
 
 using acme::Problem;
@@ -16,7 +18,16 @@ Status Core::issue_for(Order& o, EVP_PKEY* key) {
   if (o.not_before) nb = std::chrono::time_point_cast<TimePoint::duration>(acme::Timestamp::parse(*o.not_before)->utc);
   if (o.not_after) na = std::chrono::time_point_cast<TimePoint::duration>(acme::Timestamp::parse(*o.not_after)->utc);
   else if (o.not_before) na = nb + std::chrono::hours(24 * 90);
-  auto issued = ca->issue(key, o.identifiers, nb, na);
+  // The certificate_mismatch fault: a hostile CA certifies another key or another name.
+  EvpPkeyPtr other_key;
+  if (faults.certificate_mismatch == "key") {
+    other_key.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+    if (!other_key) return make_error("certificate_mismatch", "cannot generate a key");
+    key = other_key.get();
+  }
+  std::vector<acme::Identifier> names = o.identifiers;
+  if (faults.certificate_mismatch == "names") names = {acme::Identifier::dns("not-requested.acmespec-hostile.test")};
+  auto issued = ca->issue(key, names, nb, na);
   if (!issued) return issued.error();
   Certificate c{.id = new_id(), .account_id = o.account_id, .der = issued->der, .serial = issued->serial_hex,
                 .identifiers = o.identifiers};

@@ -110,10 +110,16 @@ Reply Core::new_order(Authed& a) {
   o.id = new_id();
   o.account_id = a.account->id;
   o.expires = t + cfg.order_lifetime;
+  // The extra_identifiers fault: names the client never asked for, marked by their ids.
+  const std::size_t requested = identifiers.size();
+  for (const auto& name : faults.extra_identifiers)
+    if (std::find(identifiers.begin(), identifiers.end(), acme::Identifier::dns(name)) == identifiers.end())
+      identifiers.push_back(acme::Identifier::dns(name));
   o.identifiers = identifiers;
   for (const auto& id : identifiers) {
+    const std::string mark = static_cast<std::size_t>(&id - identifiers.data()) >= requested ? "extra-" : "";
     Authz z;
-    z.id = new_id();
+    z.id = mark + new_id();
     z.account_id = o.account_id;
     z.wildcard = id.is_wildcard();
     z.identifier = z.wildcard ? acme::Identifier::dns(id.value.substr(2)) : id;
@@ -123,7 +129,7 @@ Reply Core::new_order(Authed& a) {
     else if (id.type == "ip") types = {"http-01", "tls-alpn-01"};  // RFC 8738 §7: no dns-01
     else types = {"http-01", "dns-01", "tls-alpn-01"};
     for (const auto& type : types) {
-      Challenge c{.id = new_id(), .type = type, .token = random_b64(rng, 32)};
+      Challenge c{.id = mark + new_id(), .type = type, .token = faults.challenge_token.value_or(random_b64(rng, 32))};
       authz_by_challenge[c.id] = z.id;
       z.challenges.push_back(std::move(c));
     }

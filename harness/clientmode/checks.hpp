@@ -23,6 +23,16 @@ struct ClientRun {
   std::optional<int> exit_code;                  // nullopt when killed by a signal or the timeout
   bool timed_out = false;
   std::string output;                            // the client's stdout and stderr (capped)
+  std::string challenge;                         // the scenario's challenge type
+  int timeout_s = 0;                             // the time limit the client ran under
+  double duration_s = 0;                         // how long the client ran
+  // http-01-webroot only: paths (relative to the site folder, site.hpp)
+  // created or changed while the client ran.
+  bool webroot = false;
+  std::vector<std::string> site_changes;
+  // Files named acmespec-canary* found in the working folder after the run:
+  // hostile payloads would create them if anything executed them.
+  std::vector<std::string> canaries;
 };
 
 struct ClientCheckDef {
@@ -40,6 +50,7 @@ const ClientCheckDef* find_client_check(const std::string& id);
 std::vector<ClientCheckDef> checks_nonce();
 std::vector<ClientCheckDef> checks_jws();
 std::vector<ClientCheckDef> checks_flow();
+std::vector<ClientCheckDef> checks_hostile();
 
 // Shared helpers.
 std::string evidence_id(const mockca::Observation& o);  // "obs-<seq>"

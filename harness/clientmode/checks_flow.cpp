@@ -99,8 +99,8 @@ Judgement polls_with_backoff(const ClientRun& run) {
     return o.endpoint == Endpoint::kChallenge && o.payload && o.payload->is_object();
   });
   if (first_response == obs.end()) return Judgement::skip("the client never responded to a challenge");
-  const ClientRun after{run.identifiers, run.faults, std::vector<Observation>(first_response, obs.end()), run.exit_code,
-                        run.timed_out, {}};
+  ClientRun after = run;
+  after.observations.assign(first_response, obs.end());
   Judgement j = waited(
       after, "",
       [](const Observation& o) -> std::optional<int> {

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "clientmode/process.hpp"
+#include "clientmode/site.hpp"
 #include "engine/run_record.hpp"
 #include "http/redact.hpp"
 #include "mock-ca/mock_ca.hpp"
@@ -21,6 +22,7 @@ using nlohmann::json;
 struct ClientExecutor::Live {
   std::unique_ptr<responders::Responders> responders;
   std::unique_ptr<mockca::MockCaServer> ca;
+  std::unique_ptr<SiteServer> site;  // http-01-webroot: serves {webroot} on {http_port}
 };
 
 namespace {
@@ -42,6 +44,17 @@ std::string base64url(const std::string& bytes) {
     out += abc[(v >> 12) & 63];
     if (rest == 2) out += abc[(v >> 6) & 63];
   }
+  return out;
+}
+
+// Names of files a hostile payload's `touch acmespec-canary-...` would create.
+std::vector<std::string> find_canaries(const fs::path& workdir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  std::size_t visited = 0;
+  for (fs::recursive_directory_iterator it(workdir, ec), end; !ec && it != end && ++visited < 50000; it.increment(ec))
+    if (it->path().filename().string().rfind("acmespec-canary", 0) == 0 && out.size() < 20)
+      out.push_back(fs::relative(it->path(), workdir, ec).generic_string());
   return out;
 }
 
@@ -221,6 +234,7 @@ engine::StepRun ClientExecutor::run(const engine::Step&, const json&, engine::Va
 
   run_.identifiers = expand_identifiers(sc, domain);
   run_.faults = sc.faults;
+  run_.challenge = sc.challenge;
   values_ = {{"directory", live_->ca->directory_url()},
              {"ca_bundle", mc.ca_bundle_path},
              {"domain", run_.identifiers.front()},
@@ -236,6 +250,26 @@ engine::StepRun ClientExecutor::run(const engine::Step&, const json&, engine::Va
              {"eab_kid", eab_kid},
              {"eab_hmac_key", eab_key}};
   if (config_.profile) values_["profile_dir"] = config_.profile->dir.string();
+  SiteWatch watch;
+  if (sc.challenge == "http-01-webroot") {
+    auto site = make_site(workdir);
+    if (!site) {
+      out.harness_error = site.error().to_string();
+      return out;
+    }
+    auto server_site = SiteServer::start(*site / "webroot", *http_port);
+    if (!server_site) {
+      out.harness_error = server_site.error().to_string();
+      return out;
+    }
+    live_->site = std::move(*server_site);
+    values_["webroot"] = (*site / "webroot").string();
+    run_.webroot = true;
+    if (auto s = watch.start(*site); !s) {
+      out.harness_error = "cannot watch the webroot site: " + s.error().to_string();
+      return out;
+    }
+  }
   auto command = build_command(sc, values_);
   if (!command) {
     out.harness_error = "bad command template: " + command.error().to_string();
@@ -247,6 +281,8 @@ engine::StepRun ClientExecutor::run(const engine::Step&, const json&, engine::Va
   po.output_cap = config_.output_cap;
   po.timeout = config_.profile && config_.profile->timeout_s ? std::chrono::seconds(config_.profile->timeout_s)
                                                              : std::chrono::duration_cast<std::chrono::milliseconds>(config_.timeout);
+  if (sc.timeout_s > 0) po.timeout = std::min(po.timeout, std::chrono::milliseconds(sc.timeout_s * 1000LL));
+  run_.timeout_s = static_cast<int>(po.timeout.count() / 1000);
   // The environment may already point these at another bundle; the client
   // must trust the mock CA's, and write nothing into the caller's home.
   for (const char* var : {"REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE", "LEGO_CA_CERTIFICATES"})
@@ -265,12 +301,15 @@ engine::StepRun ClientExecutor::run(const engine::Step&, const json&, engine::Va
   for (auto& a : shown_command_)
     if (auto at = a.find(eab_key); at != std::string::npos) a.replace(at, eab_key.size(), "[redacted]");
   auto result = run_process(po);
+  if (run_.webroot) run_.site_changes = watch.stop();
+  run_.canaries = find_canaries(workdir);
   if (!result) {
     out.harness_error = result.error().to_string();
     return out;
   }
   run_.exit_code = result->exit_code;
   run_.timed_out = result->timed_out;
+  run_.duration_s = std::chrono::duration<double>(result->duration).count();
   std::string output = http::redact_pem(result->output);
   if (auto at = output.find(eab_key); at != std::string::npos) output.replace(at, eab_key.size(), "[redacted]");
   run_.output = output;
@@ -285,6 +324,8 @@ engine::StepRun ClientExecutor::run(const engine::Step&, const json&, engine::Va
                        {"timed_out", result->timed_out},
                        {"output_bytes", result->output_bytes},
                        {"identifiers", run_.identifiers}};
+  if (run_.webroot) process_evidence_["site_changes"] = run_.site_changes;
+  if (!run_.canaries.empty()) process_evidence_["canaries"] = run_.canaries;
   if (result->timed_out)
     process_evidence_["error"] = "killed after the " + std::to_string(po.timeout.count() / 1000) + " s timeout";
   return out;

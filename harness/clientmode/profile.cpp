@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "clientmode/scenario.hpp"
 #include "common/json.hpp"
 
 namespace acmespec::clientmode {
@@ -62,8 +63,9 @@ Result<Profile> parse_inner(const json& doc) {
     if (!doc["challenge_args"].is_object()) return make_error("challenge_args", "expected an object keyed by challenge type");
     for (const auto& item : doc["challenge_args"].items()) {
       const std::string path = json_path("challenge_args", item.key());
-      if (item.key() != "http-01" && item.key() != "dns-01" && item.key() != "tls-alpn-01")
-        return make_error(path, "expected http-01, dns-01 or tls-alpn-01");
+      const auto& types = challenge_types();
+      if (std::find(types.begin(), types.end(), item.key()) == types.end())
+        return make_error(path, "expected http-01, http-01-webroot, dns-01 or tls-alpn-01");
       auto list = strings(item.value(), path, false);
       if (!list) return list.error();
       p.challenge_args[item.key()] = *list;

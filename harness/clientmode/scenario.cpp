@@ -60,7 +60,7 @@ Result<ClientScenario> parse_inner(const json& doc, const std::string& file, con
   if (!doc.is_object()) return make_error("", "a client scenario is a JSON object");
   static const std::vector<std::string> members = {"id",         "title",      "description", "suites",
                                                    "sections",   "faults",     "challenge",   "identifiers",
-                                                   "expect",     "client_should"};
+                                                   "expect",     "client_should", "timeout"};
   for (const auto& item : doc.items())
     if (std::find(members.begin(), members.end(), item.key()) == members.end())
       return make_error(item.key(), "unknown member of a client scenario");
@@ -92,7 +92,7 @@ Result<ClientScenario> parse_inner(const json& doc, const std::string& file, con
   if (!challenge) return challenge.error();
   const auto& types = challenge_types();
   if (std::find(types.begin(), types.end(), *challenge) == types.end())
-    return make_error("challenge", "expected http-01, dns-01 or tls-alpn-01, got \"" + *challenge + "\"");
+    return make_error("challenge", "expected http-01, http-01-webroot, dns-01 or tls-alpn-01, got \"" + *challenge + "\"");
   sc.challenge = *challenge;
   auto identifiers = string_list(doc, "identifiers", true);
   if (!identifiers) return identifiers.error();
@@ -109,6 +109,12 @@ Result<ClientScenario> parse_inner(const json& doc, const std::string& file, con
   if (*should != "succeed" && *should != "fail")
     return make_error("client_should", "expected \"succeed\" or \"fail\", got \"" + *should + "\"");
   sc.client_should = *should == "succeed" ? Expectation::succeed : Expectation::fail;
+  if (doc.contains("timeout")) {
+    const json& t = doc["timeout"];
+    if (!t.is_number_integer() || t.get<long long>() < 1 || t.get<long long>() > 3600)
+      return make_error("timeout", "expected whole seconds from 1 to 3600");
+    sc.timeout_s = t.get<int>();
+  }
   auto expect = string_list(doc, "expect", true);
   if (!expect) return expect.error();
   for (std::size_t i = 0; i < expect->size(); ++i) {
@@ -132,7 +138,7 @@ Result<ClientScenario> parse_inner(const json& doc, const std::string& file, con
 }  // namespace
 
 const std::vector<std::string>& challenge_types() {
-  static const std::vector<std::string> types = {"http-01", "dns-01", "tls-alpn-01"};
+  static const std::vector<std::string> types = {"http-01", "http-01-webroot", "dns-01", "tls-alpn-01"};
   return types;
 }
 

@@ -27,10 +27,13 @@ struct ClientScenario {
   std::vector<std::string> suites;
   std::vector<std::string> sections;
   mockca::FaultPlan faults;
-  std::string challenge;                 // http-01, dns-01 or tls-alpn-01
+  // http-01, dns-01, tls-alpn-01, or http-01-webroot: HTTP-01 where the
+  // client writes files into {webroot}, served by acmespec (site.hpp).
+  std::string challenge;
   std::vector<std::string> identifiers;  // templates over {domain}, e.g. "{domain}", "www.{domain}"
   std::vector<std::string> expect;       // client check ids
   Expectation client_should = Expectation::succeed;
+  int timeout_s = 0;                     // the client's time limit here; 0 = the profile's or --timeout
 };
 
 const std::vector<std::string>& challenge_types();

@@ -1,0 +1,102 @@
+// The hostile-CA knobs: challenge_token and certificate_mismatch.
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+#include "jose/jwk.hpp"
+#include "mockca_env.hpp"
+
+using namespace mockca_test;
+
+namespace {
+
+struct LeafFacts {
+  std::vector<std::string> names;
+  std::optional<acmespec::jose::Jwk> key;
+};
+
+// The leaf (first PEM block) of a downloaded chain: its DNS names and public key.
+LeafFacts hostile_leaf(const std::string& pem) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
+  std::unique_ptr<X509, decltype(&X509_free)> x(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), X509_free);
+  REQUIRE(x);
+  LeafFacts out;
+  auto* sans = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(x.get(), NID_subject_alt_name, nullptr, nullptr));
+  for (int i = 0; sans && i < sk_GENERAL_NAME_num(sans); ++i) {
+    const GENERAL_NAME* g = sk_GENERAL_NAME_value(sans, i);
+    if (g->type == GEN_DNS)
+      out.names.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(g->d.dNSName)), ASN1_STRING_length(g->d.dNSName));
+  }
+  GENERAL_NAMES_free(sans);
+  auto jwk = acmespec::jose::Jwk::from_evp(X509_get0_pubkey(x.get()));
+  REQUIRE(jwk.ok());
+  out.key = *jwk;
+  return out;
+}
+
+LeafFacts issue_with(const mockca::FaultPlan& plan, const std::string& name, const jose::PrivateKey& k) {
+  Env env(plan);
+  Client c(*env.ca);
+  c.new_account();
+  auto order = c.new_order({name});
+  authorize_http01(env, c, order);
+  auto done = Client::body(c.post(path_of(order["finalize"]), json{{"csr", csr_for(k, {name})}}));
+  REQUIRE(done["status"] == "valid");
+  auto cert = c.post(path_of(done["certificate"]), std::nullopt);
+  REQUIRE(cert.status == 200);
+  return hostile_leaf(cert.body);
+}
+
+}  // namespace
+
+TEST_CASE("fault: challenge_token replaces every challenge's token", "[mockca]") {
+  mockca::FaultPlan plan;
+  plan.challenge_token = "../../../canary/x";
+  Env env(plan);
+  Client c(*env.ca);
+  c.new_account();
+  auto order = c.new_order({"t.example.org"});
+  auto authz = Client::body(c.post(path_of(order["authorizations"][0]), std::nullopt));
+  REQUIRE(authz["challenges"].size() == 3);
+  for (const auto& ch : authz["challenges"]) CHECK(ch["token"] == "../../../canary/x");
+}
+
+TEST_CASE("fault: certificate_mismatch certifies another key or another name", "[mockca]") {
+  auto k = *jose::PrivateKey::generate(jose::KeyType::P256);
+  const auto faithful = issue_with({}, "m.example.org", k);
+  CHECK(faithful.names == std::vector<std::string>{"m.example.org"});
+  CHECK(*faithful.key == k.public_jwk());
+
+  mockca::FaultPlan key_plan;
+  key_plan.certificate_mismatch = "key";
+  const auto other_key = issue_with(key_plan, "m.example.org", k);
+  CHECK(other_key.names == std::vector<std::string>{"m.example.org"});
+  CHECK(!(*other_key.key == k.public_jwk()));
+
+  mockca::FaultPlan names_plan;
+  names_plan.certificate_mismatch = "names";
+  const auto other_names = issue_with(names_plan, "m.example.org", k);
+  CHECK(other_names.names == std::vector<std::string>{"not-requested.acmespec-hostile.test"});
+  CHECK(*other_names.key == k.public_jwk());
+}
+
+TEST_CASE("fault: extra_identifiers adds marked authorizations to every order", "[mockca]") {
+  mockca::FaultPlan plan;
+  plan.extra_identifiers = {"not-requested.example.org"};
+  Env env(plan);
+  Client c(*env.ca);
+  c.new_account();
+  auto order = c.new_order({"x.example.org"});
+  REQUIRE(order["identifiers"].size() == 2);
+  CHECK(order["identifiers"][1]["value"] == "not-requested.example.org");
+  REQUIRE(order["authorizations"].size() == 2);
+  CHECK(path_of(order["authorizations"][0]).find("/authz/extra-") == std::string::npos);
+  CHECK(path_of(order["authorizations"][1]).rfind("/authz/extra-", 0) == 0);
+  auto extra = Client::body(c.post(path_of(order["authorizations"][1]), std::nullopt));
+  CHECK(extra["identifier"]["value"] == "not-requested.example.org");
+  for (const auto& ch : extra["challenges"]) CHECK(path_of(ch["url"]).rfind("/chall/extra-", 0) == 0);
+  // The added authorization stays pending, so the order cannot be finalized.
+  auto k = *jose::PrivateKey::generate(jose::KeyType::P256);
+  authorize_http01(env, c, order);
+  auto fin = c.post(path_of(order["finalize"]), json{{"csr", csr_for(k, {"x.example.org"})}});
+  CHECK(fin.status >= 400);
+}

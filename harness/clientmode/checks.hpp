@@ -51,6 +51,7 @@ std::vector<ClientCheckDef> checks_nonce();
 std::vector<ClientCheckDef> checks_jws();
 std::vector<ClientCheckDef> checks_flow();
 std::vector<ClientCheckDef> checks_hostile();
+std::vector<ClientCheckDef> checks_challenges();  // challenge responses and directory URLs
 
 // Shared helpers.
 std::string evidence_id(const mockca::Observation& o);  // "obs-<seq>"

@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "clientmode/checks.hpp"
+#include "jose/base64url.hpp"
 
 namespace acmespec::clientmode {
 namespace {
@@ -31,6 +32,31 @@ Judgement over_signed(const ClientRun& run, const std::string& ok_message, F bad
   }
   if (count == 0) return Judgement::skip("the client sent no signed request");
   return Judgement::pass(std::to_string(count) + " signed requests: " + ok_message);
+}
+
+// RFC 7518 §2 Base64urlUInt: an RSA jwk's n and e in the fewest octets.
+Judgement minimal_uints(const ClientRun& run) {
+  int rsa = 0;
+  for (const auto& o : run.observations) {
+    if (!is_signed(o) || !o.protected_header->is_object()) continue;
+    auto jwk = o.protected_header->find("jwk");
+    if (jwk == o.protected_header->end() || !jwk->is_object() || jwk->value("kty", "") != "RSA") continue;
+    ++rsa;
+    for (const char* member : {"n", "e"}) {
+      auto v = jwk->find(member);
+      if (v == jwk->end() || !v->is_string())
+        return Judgement::fail(evidence_id(o) + ": the RSA jwk has no string \"" + member + "\"", {evidence_id(o)});
+      auto bytes = jose::base64url_decode(v->get<std::string>());
+      if (!bytes || bytes->empty())
+        return Judgement::fail(evidence_id(o) + ": the RSA jwk's \"" + member + "\" is not a base64url integer", {evidence_id(o)});
+      if ((*bytes)[0] == '\0')
+        return Judgement::fail(evidence_id(o) + ": the RSA jwk's \"" + member + "\" starts with a zero octet (" +
+                                   std::to_string(bytes->size()) + " octets where fewer suffice)",
+                               {evidence_id(o)});
+    }
+  }
+  if (rsa == 0) return Judgement::skip("the client sent no RSA jwk (its account key is not RSA)");
+  return Judgement::pass(std::to_string(rsa) + " RSA jwk headers, n and e each in the fewest octets");
 }
 
 Judgement content_type(const ClientRun& run) {
@@ -143,6 +169,7 @@ std::vector<ClientCheckDef> checks_jws() {
       {"RFC8555-6.2-client-jws-protected-header", protected_header},
       {"RFC8555-6.3-client-post-as-get", post_as_get},
       {"RFC8555-6.1-client-user-agent", user_agent},
+      {"RFC7518-2-client-base64urluint-minimal", minimal_uints},
   };
 }
 

@@ -90,3 +90,24 @@ TEST_CASE("challenge checks: each fits only its own challenge type and scenarios
   failing["client_should"] = "fail";
   CHECK_FALSE(cm::parse_client_scenario(failing, "c.json", challenges_catalogue()).ok());
 }
+
+TEST_CASE("jwk check: RSA n and e in the fewest octets") {
+  const std::string id = "RFC7518-2-client-base64urluint-minimal";
+  // The happy log's jwk is EC: nothing to judge.
+  CHECK(judge(id, Log::happy().run).kind == Judgement::not_applicable);
+  auto with_rsa = [](const std::string& n, const std::string& e) {
+    Log l = Log::happy();
+    for (auto& o : l.run.observations)
+      if (o.endpoint == Endpoint::kNewAccount) {
+        (*o.protected_header)["jwk"] = {{"kty", "RSA"}, {"n", n}, {"e", e}};
+        o.has_jwk = true;
+      }
+    return l.run;
+  };
+  CHECK(judge(id, with_rsa("wJt0", "AQAB")).kind == Judgement::held);
+  const auto padded = judge(id, with_rsa("AMCbdA", "AQAB"));  // 00 c0 9b 74
+  CHECK(padded.kind == Judgement::violated);
+  CHECK(padded.message.find("\"n\" starts with a zero octet") != std::string::npos);
+  CHECK(judge(id, with_rsa("wJt0", "AAEAAQ")).kind == Judgement::violated);
+  CHECK(judge(id, with_rsa("wJt0", "")).kind == Judgement::violated);
+}

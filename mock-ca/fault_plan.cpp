@@ -204,7 +204,8 @@ Result<FaultPlan> parse_fault_plan(const json& j) {
   if (!j.is_object()) return make_error("", "a fault plan is a JSON object");
   if (auto s = only_members(j, "", {"errors", "delays", "order_processing_polls", "authz_pending_polls", "retry_after",
                                     "challenge_invalid", "alternate_chains", "eab_required", "terms_changed",
-                                    "challenge_token", "certificate_mismatch", "hostile_body", "extra_identifiers"});
+                                    "challenge_token", "certificate_mismatch", "hostile_body", "extra_identifiers",
+                                    "directory_decoy"});
       !s)
     return s.error();
   FaultPlan plan;
@@ -269,6 +270,13 @@ Result<FaultPlan> parse_fault_plan(const json& j) {
     if (!n) return n.error();
     body.size = *n;
     plan.hostile_body = body;
+  }
+  if (j.contains("directory_decoy")) {
+    auto d = text(j["directory_decoy"], "directory_decoy");
+    if (!d) return d.error();
+    if (*d != "http" && *d != "other-host")
+      return make_error("directory_decoy", "expected \"http\" or \"other-host\", got \"" + *d + "\"");
+    plan.directory_decoy = *d;
   }
   if (j.contains("extra_identifiers")) {
     const json& x = j["extra_identifiers"];
@@ -342,6 +350,7 @@ json to_json(const FaultPlan& plan) {
   if (plan.challenge_token) out["challenge_token"] = *plan.challenge_token;
   if (!plan.certificate_mismatch.empty()) out["certificate_mismatch"] = plan.certificate_mismatch;
   if (!plan.extra_identifiers.empty()) out["extra_identifiers"] = plan.extra_identifiers;
+  if (!plan.directory_decoy.empty()) out["directory_decoy"] = plan.directory_decoy;
   if (plan.hostile_body) {
     json b = {{"kind", plan.hostile_body->kind}, {"size", plan.hostile_body->size}};
     if (plan.hostile_body->endpoint) b["endpoint"] = endpoint_name(*plan.hostile_body->endpoint);

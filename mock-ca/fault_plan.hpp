@@ -13,7 +13,8 @@
 //    "terms_changed": true,
 //    "challenge_token": "../../../canary/x", "certificate_mismatch": "key",
 //    "hostile_body": {"endpoint": "directory", "kind": "nested", "size": 100000},
-//    "extra_identifiers": ["not-requested.acmespec-hostile.test"]}
+//    "extra_identifiers": ["not-requested.acmespec-hostile.test"],
+//    "directory_decoy": "http"}
 #pragma once
 
 #include <chrono>
@@ -119,6 +120,10 @@ struct FaultPlan {
   // authorization and challenge ids start with "extra-" so that checks can
   // tell them apart in the observation log.
   std::vector<std::string> extra_identifiers;
+  // Hostile CA: the directory's newNonce, newAccount and newOrder point at a
+  // decoy (MockCaConfig::decoy_base): "http" a plain-HTTP URL, "other-host"
+  // another host.  Empty = the CA's own URLs.
+  std::string directory_decoy;
   bool operator==(const FaultPlan&) const = default;
 };
 

@@ -20,9 +20,17 @@ Reply Core::directory() {
                          {"website", cfg.website},
                          {"caaIdentities", cfg.caa_identities},
                          {"externalAccountRequired", faults.eab_required}};
-  return json_reply(200, {{"newNonce", url("/nonce")},
-                          {"newAccount", url("/new-account")},
-                          {"newOrder", url("/new-order")},
+  // The directory_decoy fault: the entries a client uses first lead elsewhere.
+  std::string decoy = cfg.base_url;
+  if (!faults.directory_decoy.empty()) {
+    const auto colon = cfg.base_url.rfind(':');
+    if (!cfg.decoy_base.empty()) decoy = cfg.decoy_base;
+    else if (faults.directory_decoy == "http") decoy = "http" + cfg.base_url.substr(cfg.base_url.find(':'));
+    else decoy = "https://127.0.0.2" + (colon > 6 ? cfg.base_url.substr(colon) : "");
+  }
+  return json_reply(200, {{"newNonce", decoy + "/nonce"},
+                          {"newAccount", decoy + "/new-account"},
+                          {"newOrder", decoy + "/new-order"},
                           {"revokeCert", url("/revoke-cert")},
                           {"keyChange", url("/key-change")},
                           {"meta", meta}});

@@ -33,6 +33,8 @@ struct ClientRun {
   // Files named acmespec-canary* found in the working folder after the run:
   // hostile payloads would create them if anything executed them.
   std::vector<std::string> canaries;
+  // directory_decoy only: connections that reached the decoy listener.
+  std::vector<std::string> decoy_hits;
 };
 
 struct ClientCheckDef {

@@ -197,6 +197,31 @@ std::optional<std::string> needs_extra_identifiers(const ClientScenario& sc) {
   return "the fault plan sets no extra_identifiers";
 }
 
+// ---- RFC 8555 §6.1: HTTPS only, and no detour to another host -------------
+
+Judgement stays_off_decoy(const ClientRun& run, const std::string& kind, const std::string& what) {
+  if (run.faults.directory_decoy != kind) return Judgement::skip("the directory pointed nowhere else");
+  const bool fetched = std::any_of(run.observations.begin(), run.observations.end(),
+                                   [](const Observation& o) { return o.endpoint == Endpoint::kDirectory && o.status == 200; });
+  if (!run.decoy_hits.empty())
+    return Judgement::fail("the client followed the directory to " + what + ": " + hostile_list(run.decoy_hits, 3));
+  if (!fetched) return Judgement::skip("the client never fetched the directory");
+  return Judgement::pass("no connection reached the " + what + " the directory pointed at");
+}
+
+Judgement https_only(const ClientRun& run) { return stays_off_decoy(run, "http", "a plain-HTTP URL"); }
+Judgement stays_on_directory_host(const ClientRun& run) { return stays_off_decoy(run, "other-host", "another host"); }
+
+std::optional<std::string> needs_http_decoy(const ClientScenario& sc) {
+  if (sc.faults.directory_decoy == "http") return std::nullopt;
+  return "the fault plan sets no directory_decoy \"http\"";
+}
+
+std::optional<std::string> needs_host_decoy(const ClientScenario& sc) {
+  if (sc.faults.directory_decoy == "other-host") return std::nullopt;
+  return "the fault plan sets no directory_decoy \"other-host\"";
+}
+
 // ---- Bounded waiting: a hostile CA cannot keep the client forever --------
 
 Judgement gives_up_in_time(const ClientRun& run) {
@@ -233,6 +258,8 @@ std::vector<ClientCheckDef> checks_hostile() {
       {"RFC8555-7.4.2-client-verifies-issued-certificate", verifies_issued_certificate, needs_mismatch},
       {"RFC8555-7.4-client-gives-up-in-time", gives_up_in_time, needs_timeout},
       {"RFC8555-7.4-client-ignores-unrequested-identifiers", ignores_unrequested_identifiers, needs_extra_identifiers},
+      {"RFC8555-6.1-client-https-only", https_only, needs_http_decoy},
+      {"RFC8555-7.1.1-client-stays-on-directory-host", stays_on_directory_host, needs_host_decoy},
   };
 }
 

@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <thread>
 
+#include "clientmode/decoy.hpp"
 #include "clientmode/process.hpp"
 #include "clientmode/site.hpp"
 #include "engine/run_record.hpp"
@@ -23,6 +25,7 @@ struct ClientExecutor::Live {
   std::unique_ptr<responders::Responders> responders;
   std::unique_ptr<mockca::MockCaServer> ca;
   std::unique_ptr<SiteServer> site;  // http-01-webroot: serves {webroot} on {http_port}
+  std::unique_ptr<DecoyListener> decoy;  // directory_decoy: where the hostile directory points
 };
 
 namespace {
@@ -223,6 +226,16 @@ engine::StepRun ClientExecutor::run(const engine::Step&, const json&, engine::Va
   mc.ca.va.tls_port = *tls_port;
   mc.ca.va.dns_server = "127.0.0.1:" + std::to_string(live_->responders->dns_port());
   mc.ca.faults = sc.faults;
+  if (!sc.faults.directory_decoy.empty()) {
+    const bool http = sc.faults.directory_decoy == "http";
+    auto decoy = DecoyListener::start(http ? "127.0.0.1" : "127.0.0.2");
+    if (!decoy) {
+      out.harness_error = "cannot start the decoy listener: " + decoy.error().to_string();
+      return out;
+    }
+    mc.ca.decoy_base = std::string(http ? "http://127.0.0.1:" : "https://127.0.0.2:") + std::to_string((*decoy)->port());
+    live_->decoy = std::move(*decoy);
+  }
   mc.ca.eab_keys = {{eab_kid, eab_key}};
   mc.ca.seed = config_.seed ? config_.seed + rng_() % 1000 : 0;
   auto server = mockca::MockCaServer::start(mc);
@@ -303,6 +316,11 @@ engine::StepRun ClientExecutor::run(const engine::Step&, const json&, engine::Va
   auto result = run_process(po);
   if (run_.webroot) run_.site_changes = watch.stop();
   run_.canaries = find_canaries(workdir);
+  if (live_->decoy) {
+    // A connection still queued when the client exited is accepted within the decoy's next poll.
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    run_.decoy_hits = live_->decoy->hits();
+  }
   if (!result) {
     out.harness_error = result.error().to_string();
     return out;
@@ -326,6 +344,7 @@ engine::StepRun ClientExecutor::run(const engine::Step&, const json&, engine::Va
                        {"identifiers", run_.identifiers}};
   if (run_.webroot) process_evidence_["site_changes"] = run_.site_changes;
   if (!run_.canaries.empty()) process_evidence_["canaries"] = run_.canaries;
+  if (live_->decoy) process_evidence_["decoy_hits"] = run_.decoy_hits;
   if (result->timed_out)
     process_evidence_["error"] = "killed after the " + std::to_string(po.timeout.count() / 1000) + " s timeout";
   return out;

@@ -17,7 +17,8 @@ HOSTILE = [
     "client-hostile-webroot-happy", "client-hostile-token-traversal", "client-hostile-token-shell",
     "client-hostile-problem-injection", "client-hostile-certificate-wrong-key", "client-hostile-certificate-wrong-names",
     "client-hostile-endless-processing", "client-hostile-retry-after-far", "client-hostile-oversized-directory",
-    "client-hostile-nested-json", "client-hostile-extra-identifiers",
+    "client-hostile-nested-json", "client-hostile-extra-identifiers", "client-hostile-directory-plain-http",
+    "client-hostile-directory-other-host",
 ]
 
 
@@ -41,6 +42,8 @@ def run_suite(run_acmespec, report_dir, profile):
 @pytest.mark.skipif(shutil.which("lego") is None, reason="lego is not installed")
 def test_lego_hostile_suite(run_acmespec, tmp_path):
     record, checks = run_suite(run_acmespec, tmp_path / "lego", "lego")
+    by_id = {sc["id"]: sc for sc in record["scenarios"]}
+    assert by_id["client-hostile-directory-plain-http"]["exchanges"][0]["decoy_hits"][0].endswith("HEAD /nonce HTTP/1.1")
     assert checks["client-hostile-problem-injection"]["RFC8555-6.7-client-no-command-from-server-text"]["outcome"] == "pass"
     # lego's own 30 s --cert.timeout ends the endless processing order within the 40 s bound.
     assert checks["client-hostile-endless-processing"]["RFC8555-7.4-client-gives-up-in-time"]["outcome"] == "pass"

@@ -9,6 +9,7 @@
 #include <httplib.h>
 
 #include "clientmode/client_mode.hpp"
+#include "clientmode/decoy.hpp"
 #include "clientmode/scenario.hpp"
 #include "clientmode/site.hpp"
 #include "fixture.hpp"
@@ -283,4 +284,34 @@ TEST_CASE("hostile checks: identifiers the CA added are neither validated nor fi
   CHECK(acmespec::mockca::to_json(*plan) == json{{"extra_identifiers", {"x.example"}}});
   CHECK_FALSE(acmespec::mockca::parse_fault_plan(json{{"extra_identifiers", {"Bad Name"}}}).ok());
   CHECK_FALSE(acmespec::mockca::parse_fault_plan(json{{"extra_identifiers", json::array()}}).ok());
+}
+
+TEST_CASE("hostile checks: connections to the directory's decoy") {
+  Log l = Log::happy();
+  CHECK(judge("RFC8555-6.1-client-https-only", l.run).kind == Judgement::not_applicable);
+  l.run.faults.directory_decoy = "http";
+  CHECK(judge("RFC8555-6.1-client-https-only", l.run).kind == Judgement::held);
+  CHECK(judge("RFC8555-7.1.1-client-stays-on-directory-host", l.run).kind == Judgement::not_applicable);
+  l.run.decoy_hits = {"127.0.0.1:9: HEAD /nonce HTTP/1.1"};
+  auto j = judge("RFC8555-6.1-client-https-only", l.run);
+  CHECK(j.kind == Judgement::violated);
+  CHECK_THAT(j.message, Catch::Contains("HEAD /nonce"));
+  l.run.faults.directory_decoy = "other-host";
+  CHECK(judge("RFC8555-7.1.1-client-stays-on-directory-host", l.run).kind == Judgement::violated);
+  CHECK_FALSE(acmespec::mockca::parse_fault_plan(json{{"directory_decoy", "ftp"}}).ok());
+}
+
+TEST_CASE("decoy listener: records the first line of each connection") {
+  for (const char* host : {"127.0.0.1", "127.0.0.2"}) {
+    INFO(host);
+    auto decoy = cm::DecoyListener::start(host);
+    REQUIRE(decoy.ok());
+    httplib::Client c(host, (*decoy)->port());
+    c.set_read_timeout(2, 0);
+    (void)c.Head("/nonce");
+    for (int i = 0; i < 50 && (*decoy)->hits().empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const auto hits = (*decoy)->hits();
+    REQUIRE(hits.size() == 1);
+    CHECK(hits[0] == std::string(host) + ":" + std::to_string((*decoy)->port()) + ": HEAD /nonce HTTP/1.1");
+  }
 }

@@ -100,3 +100,21 @@ TEST_CASE("fault: extra_identifiers adds marked authorizations to every order", 
   auto fin = c.post(path_of(order["finalize"]), json{{"csr", csr_for(k, {"x.example.org"})}});
   CHECK(fin.status >= 400);
 }
+
+TEST_CASE("fault: directory_decoy points the first entries elsewhere", "[mockca]") {
+  mockca::FaultPlan plan;
+  plan.directory_decoy = "http";
+  Env env(plan, [](mockca::MockCaConfig& c) { c.decoy_base = "http://127.0.0.1:9"; });
+  Client c(*env.ca);
+  auto dir = Client::body(c.get("/dir"));
+  CHECK(dir["newNonce"] == "http://127.0.0.1:9/nonce");
+  CHECK(dir["newAccount"] == "http://127.0.0.1:9/new-account");
+  CHECK(dir["newOrder"] == "http://127.0.0.1:9/new-order");
+  CHECK(dir["revokeCert"].get<std::string>().rfind("https://", 0) == 0);
+  plan.directory_decoy = "other-host";
+  env.ca->set_faults(plan);
+  CHECK(Client::body(c.get("/dir"))["newNonce"] == "http://127.0.0.1:9/nonce");  // the configured decoy wins
+  Env bare(plan);
+  Client b(*bare.ca);
+  CHECK(Client::body(b.get("/dir"))["newNonce"].get<std::string>().rfind("https://127.0.0.2:", 0) == 0);
+}

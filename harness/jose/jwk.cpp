@@ -128,8 +128,22 @@ Status reject_foreign_members(const nlohmann::json& j, const std::string& path,
   return Ok{};
 }
 
+// `identity` holds every input of the import.  Importing into OpenSSL
+// (EVP_PKEY_fromdata) costs tens of microseconds and one request parses the
+// same key several times (the header rules, then verification), so the last
+// keys built on this thread are reused: a hit is the key the import would
+// build, and an OpenSSL key is immutable once built and safe to share.
 Result<std::shared_ptr<EVP_PKEY>> build_from_params(const char* type, OSSL_PARAM_BLD* bld,
-                                                    const std::string& path) {
+                                                    const std::string& path, const std::string& identity) {
+  struct Recent {
+    std::string identity;
+    std::shared_ptr<EVP_PKEY> key;
+  };
+  thread_local std::array<Recent, 8> recent;
+  thread_local std::size_t next = 0;
+  for (const auto& r : recent) {
+    if (r.key && r.identity == identity) return r.key;
+  }
   detail::ParamPtr params(OSSL_PARAM_BLD_to_param(bld));
   detail::PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
   EVP_PKEY* raw = nullptr;
@@ -137,7 +151,10 @@ Result<std::shared_ptr<EVP_PKEY>> build_from_params(const char* type, OSSL_PARAM
       EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) != 1) {
     return make_error(path, "OpenSSL refused the key: " + detail::openssl_error());
   }
-  return detail::share(detail::PkeyPtr(raw));
+  auto key = detail::share(detail::PkeyPtr(raw));
+  recent[next] = {identity, key};
+  next = (next + 1) % recent.size();
+  return key;
 }
 
 struct Parsed {
@@ -183,7 +200,7 @@ Result<Parsed> parse_rsa(const nlohmann::json& j, const std::string& path,
       OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, e_bn.get()) != 1) {
     return make_error(path, "cannot build RSA key: " + detail::openssl_error());
   }
-  auto built = build_from_params("RSA", bld.get(), path);
+  auto built = build_from_params("RSA", bld.get(), path, "RSA:" + std::to_string(n->size()) + ":" + *n + *e);
   if (!built) return built.error();
   return Parsed{KeyFamily::Rsa,
                 {{"e", base64url_encode(*e)}, {"kty", "RSA"}, {"n", base64url_encode(*n)}},
@@ -256,7 +273,7 @@ Result<Parsed> parse_ec(const nlohmann::json& j, const std::string& path) {
                                        pub.size()) != 1) {
     return make_error(path, "cannot build EC key: " + detail::openssl_error());
   }
-  auto built = build_from_params("EC", bld.get(), path);
+  auto built = build_from_params("EC", bld.get(), path, "EC:" + group_name + ":" + pub);
   if (!built) return built.error();
   return Parsed{curve->family,
                 {{"crv", crv_name},

@@ -14,15 +14,6 @@ namespace {
 const char* const kValidationChecks[] = {"RFC8555-8.3-client-serves-key-authorization", "RFC8555-8.4-client-txt-record",
                                          "RFC8737-3-client-challenge-certificate"};
 
-const acmespec::engine::Catalogue& challenges_catalogue() {
-  static const acmespec::engine::Catalogue cat = [] {
-    auto c = acmespec::engine::load_catalogue(std::string(ACMESPEC_SOURCE_DIR) + "/scenarios/requirements.json");
-    REQUIRE(c.ok());
-    return *c;
-  }();
-  return cat;
-}
-
 nlohmann::json scenario_doc(const std::string& challenge, const std::string& check) {
   return {{"id", "t-challenge"}, {"title", "T"},          {"suites", {"x"}},
           {"challenge", challenge}, {"identifiers", {"{domain}"}}, {"expect", {check}},
@@ -79,16 +70,16 @@ TEST_CASE("challenge checks: a request to a path nobody handed out fails the dir
 
 TEST_CASE("challenge checks: each fits only its own challenge type and scenarios that can succeed") {
   namespace cm = acmespec::clientmode;
-  CHECK(cm::parse_client_scenario(scenario_doc("http-01", kValidationChecks[0]), "c.json", challenges_catalogue()).ok());
-  CHECK(cm::parse_client_scenario(scenario_doc("dns-01", kValidationChecks[1]), "c.json", challenges_catalogue()).ok());
-  CHECK(cm::parse_client_scenario(scenario_doc("tls-alpn-01", kValidationChecks[2]), "c.json", challenges_catalogue()).ok());
-  auto wrong = cm::parse_client_scenario(scenario_doc("dns-01", kValidationChecks[0]), "c.json", challenges_catalogue());
+  CHECK(cm::parse_client_scenario(scenario_doc("http-01", kValidationChecks[0]), "c.json", fixture::catalogue()).ok());
+  CHECK(cm::parse_client_scenario(scenario_doc("dns-01", kValidationChecks[1]), "c.json", fixture::catalogue()).ok());
+  CHECK(cm::parse_client_scenario(scenario_doc("tls-alpn-01", kValidationChecks[2]), "c.json", fixture::catalogue()).ok());
+  auto wrong = cm::parse_client_scenario(scenario_doc("dns-01", kValidationChecks[0]), "c.json", fixture::catalogue());
   REQUIRE_FALSE(wrong.ok());
   CHECK(wrong.error().to_string().find("challenge is dns-01") != std::string::npos);
   auto failing = scenario_doc("http-01", kValidationChecks[0]);
   failing["faults"] = {{"challenge_invalid", {{"type", "incorrectResponse"}}}};
   failing["client_should"] = "fail";
-  CHECK_FALSE(cm::parse_client_scenario(failing, "c.json", challenges_catalogue()).ok());
+  CHECK_FALSE(cm::parse_client_scenario(failing, "c.json", fixture::catalogue()).ok());
 }
 
 TEST_CASE("jwk check: RSA n and e in the fewest octets") {

@@ -7,8 +7,19 @@
 #include <catch2/catch.hpp>
 
 #include "clientmode/checks.hpp"
+#include "engine/catalogue.hpp"
 
 namespace fixture {
+
+// The shipped catalogue, loaded once.
+inline const acmespec::engine::Catalogue& catalogue() {
+  static const acmespec::engine::Catalogue cat = [] {
+    auto c = acmespec::engine::load_catalogue(std::string(ACMESPEC_SOURCE_DIR) + "/scenarios/requirements.json");
+    REQUIRE(c.ok());
+    return *c;
+  }();
+  return cat;
+}
 
 using acmespec::mockca::Endpoint;
 using acmespec::mockca::Observation;

@@ -3,19 +3,13 @@
 #include "clientmode/checks.hpp"
 #include "clientmode/client_mode.hpp"
 #include "clientmode/scenario.hpp"
+#include "fixture.hpp"
 
 using namespace acmespec;
 using nlohmann::json;
 
 namespace {
-const engine::Catalogue& catalogue() {
-  static const engine::Catalogue cat = [] {
-    auto c = engine::load_catalogue(std::string(ACMESPEC_SOURCE_DIR) + "/scenarios/requirements.json");
-    REQUIRE(c.ok());
-    return *c;
-  }();
-  return cat;
-}
+using fixture::catalogue;
 
 json valid() {
   return json::parse(R"({"id": "t-1", "title": "T", "suites": ["x"], "challenge": "http-01",

@@ -24,15 +24,6 @@ namespace cm = acmespec::clientmode;
 
 namespace {
 
-const acmespec::engine::Catalogue& hostile_catalogue() {
-  static const acmespec::engine::Catalogue cat = [] {
-    auto c = acmespec::engine::load_catalogue(std::string(ACMESPEC_SOURCE_DIR) + "/scenarios/requirements.json");
-    REQUIRE(c.ok());
-    return *c;
-  }();
-  return cat;
-}
-
 fs::path hostile_tmp(const std::string& name) {
   const fs::path p = fs::temp_directory_path() / ("acmespec-hostile-" + name + "-" + std::to_string(::getpid()));
   fs::remove_all(p);
@@ -140,28 +131,28 @@ TEST_CASE("hostile scenarios: checks without an occasion and bad timeouts are re
   json doc = {{"id", "h-1"},        {"title", "H"},          {"suites", {"security"}}, {"challenge", "http-01"},
               {"identifiers", {"{domain}"}}, {"client_should", "fail"},
               {"expect", {"RFC8555-8.3-client-token-confined"}}};
-  auto r = cm::parse_client_scenario(doc, "h.json", hostile_catalogue());
+  auto r = cm::parse_client_scenario(doc, "h.json", fixture::catalogue());
   REQUIRE_FALSE(r.ok());
   CHECK_THAT(r.error().to_string(), Catch::Contains("h.json: expect[0]") && Catch::Contains("webroot"));
   doc["challenge"] = "http-01-webroot";
-  CHECK(cm::parse_client_scenario(doc, "h.json", hostile_catalogue()).ok());
+  CHECK(cm::parse_client_scenario(doc, "h.json", fixture::catalogue()).ok());
   for (const char* check : {"RFC8555-8.3-client-checks-challenge-token", "RFC8555-6.7-client-no-command-from-server-text",
                             "RFC8555-7.4-client-gives-up-in-time",
                             "RFC8555-6.7-client-filters-terminal-escapes", "RFC8555-7.4.2-client-verifies-issued-certificate"}) {
     doc["expect"] = {check};
     INFO(check);
-    CHECK_FALSE(cm::parse_client_scenario(doc, "h.json", hostile_catalogue()).ok());
+    CHECK_FALSE(cm::parse_client_scenario(doc, "h.json", fixture::catalogue()).ok());
   }
   doc["faults"] = {{"challenge_token", "base64url_ok-123"}};
   doc["expect"] = {"RFC8555-8.3-client-checks-challenge-token"};
-  CHECK_FALSE(cm::parse_client_scenario(doc, "h.json", hostile_catalogue()).ok());
+  CHECK_FALSE(cm::parse_client_scenario(doc, "h.json", fixture::catalogue()).ok());
   doc["faults"] = {{"challenge_token", "a/b"}};
   doc["timeout"] = 25;
-  auto ok = cm::parse_client_scenario(doc, "h.json", hostile_catalogue());
+  auto ok = cm::parse_client_scenario(doc, "h.json", fixture::catalogue());
   REQUIRE(ok.ok());
   CHECK(ok->timeout_s == 25);
   doc["timeout"] = 0;
-  auto bad = cm::parse_client_scenario(doc, "h.json", hostile_catalogue());
+  auto bad = cm::parse_client_scenario(doc, "h.json", fixture::catalogue());
   REQUIRE_FALSE(bad.ok());
   CHECK_THAT(bad.error().to_string(), Catch::Contains("h.json: timeout"));
 }

@@ -205,7 +205,7 @@ Result<FaultPlan> parse_fault_plan(const json& j) {
   if (auto s = only_members(j, "", {"errors", "delays", "order_processing_polls", "authz_pending_polls", "retry_after",
                                     "challenge_invalid", "alternate_chains", "eab_required", "terms_changed",
                                     "challenge_token", "certificate_mismatch", "hostile_body", "extra_identifiers",
-                                    "directory_decoy"});
+                                    "hostile_identifiers", "directory_decoy"});
       !s)
     return s.error();
   FaultPlan plan;
@@ -294,6 +294,17 @@ Result<FaultPlan> parse_fault_plan(const json& j) {
       plan.extra_identifiers.push_back(*name);
     }
   }
+  if (j.contains("hostile_identifiers")) {
+    const json& x = j["hostile_identifiers"];
+    if (!x.is_array() || x.empty() || x.size() > 4) return make_error("hostile_identifiers", "expected a list of 1 to 4 strings");
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      const std::string p = json_index("hostile_identifiers", i);
+      auto value = text(x[i], p);
+      if (!value) return value.error();
+      if (value->empty() || value->find('\0') != std::string::npos) return make_error(p, "expected 1 to 1000 bytes without NUL");
+      plan.hostile_identifiers.push_back(*value);
+    }
+  }
   if (j.contains("challenge_invalid")) {
     const json& c = j["challenge_invalid"];
     if (!c.is_object()) return make_error("challenge_invalid", "expected an object with type and detail");
@@ -350,6 +361,7 @@ json to_json(const FaultPlan& plan) {
   if (plan.challenge_token) out["challenge_token"] = *plan.challenge_token;
   if (!plan.certificate_mismatch.empty()) out["certificate_mismatch"] = plan.certificate_mismatch;
   if (!plan.extra_identifiers.empty()) out["extra_identifiers"] = plan.extra_identifiers;
+  if (!plan.hostile_identifiers.empty()) out["hostile_identifiers"] = plan.hostile_identifiers;
   if (!plan.directory_decoy.empty()) out["directory_decoy"] = plan.directory_decoy;
   if (plan.hostile_body) {
     json b = {{"kind", plan.hostile_body->kind}, {"size", plan.hostile_body->size}};

@@ -14,6 +14,7 @@
 //    "challenge_token": "../../../canary/x", "certificate_mismatch": "key",
 //    "hostile_body": {"endpoint": "directory", "kind": "nested", "size": 100000},
 //    "extra_identifiers": ["not-requested.acmespec-hostile.test"],
+//    "hostile_identifiers": ["$(touch${IFS}x).example"],
 //    "directory_decoy": "http"}
 #pragma once
 
@@ -120,6 +121,11 @@ struct FaultPlan {
   // authorization and challenge ids start with "extra-" so that checks can
   // tell them apart in the observation log.
   std::vector<std::string> extra_identifiers;
+  // Hostile CA: like extra_identifiers, but texts no DNS name looks like
+  // (shell payloads, escape sequences, very long strings; 1 to 1000 bytes, no
+  // NUL), for what a client does with identifier text it prints or hands to
+  // hooks.  Their challenges never validate.
+  std::vector<std::string> hostile_identifiers;
   // Hostile CA: the directory's newNonce, newAccount and newOrder point at a
   // decoy (MockCaConfig::decoy_base): "http" a plain-HTTP URL, "other-host"
   // another host.  Empty = the CA's own URLs.

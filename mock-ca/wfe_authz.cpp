@@ -1,6 +1,8 @@
 // Authorizations and challenges (RFC 8555 §7.5, §7.5.1, §7.5.2): fetching,
 // starting validation with a challenge POST, deactivation, and the VA's
 // results flowing back into authorization and order status.
+#include <algorithm>
+
 #include "acme/timestamp.hpp"
 #include "jose/challenge.hpp"
 #include "mock-ca/state.hpp"
@@ -130,8 +132,11 @@ Reply Core::challenge(Authed& a, const std::string& id) {
     z.validating = true;
     z.hold_polls = faults.authz_pending_polls;
     const std::string authz_id = z.id, chall_id = c->id;
-    if (faults.challenge_invalid) {
-      auto pr = Problem::acme(faults.challenge_invalid->type, faults.challenge_invalid->detail);
+    const auto& hostile = faults.hostile_identifiers;
+    const bool never = std::find(hostile.begin(), hostile.end(), z.identifier.value) != hostile.end();
+    if (faults.challenge_invalid || never) {
+      auto pr = never ? Problem::acme("rejectedIdentifier", "this identifier is never validated (hostile_identifiers)")
+                      : Problem::acme(faults.challenge_invalid->type, faults.challenge_invalid->detail);
       if (z.hold_polls > 0) z.held.emplace(chall_id, pr);
       else apply_validation(z, chall_id, pr);
     } else {

@@ -1,5 +1,7 @@
 // Orders (RFC 8555 §7.4, RFC 8738): newOrder with identifier checks, order
 // objects and their §7.1.6 status machine, and the paged orders list.
+#include <algorithm>
+
 #include "acme/timestamp.hpp"
 #include "mock-ca/state.hpp"
 
@@ -110,11 +112,13 @@ Reply Core::new_order(Authed& a) {
   o.id = new_id();
   o.account_id = a.account->id;
   o.expires = t + cfg.order_lifetime;
-  // The extra_identifiers fault: names the client never asked for, marked by their ids.
+  // The extra_identifiers and hostile_identifiers faults: names the client
+  // never asked for, marked by their ids.
   const std::size_t requested = identifiers.size();
-  for (const auto& name : faults.extra_identifiers)
-    if (std::find(identifiers.begin(), identifiers.end(), acme::Identifier::dns(name)) == identifiers.end())
-      identifiers.push_back(acme::Identifier::dns(name));
+  for (const auto* list : {&faults.extra_identifiers, &faults.hostile_identifiers})
+    for (const auto& name : *list)
+      if (std::find(identifiers.begin(), identifiers.end(), acme::Identifier::dns(name)) == identifiers.end())
+        identifiers.push_back(acme::Identifier::dns(name));
   o.identifiers = identifiers;
   for (const auto& id : identifiers) {
     const std::string mark = static_cast<std::size_t>(&id - identifiers.data()) >= requested ? "extra-" : "";

@@ -33,6 +33,7 @@ std::vector<std::string> hostile_texts(const mockca::FaultPlan& plan) {
     out.push_back(plan.challenge_invalid->detail);
   }
   if (plan.challenge_token) out.push_back(*plan.challenge_token);
+  out.insert(out.end(), plan.hostile_identifiers.begin(), plan.hostile_identifiers.end());
   return out;
 }
 
@@ -166,8 +167,16 @@ std::optional<std::string> needs_mismatch(const ClientScenario& sc) {
 
 // ---- RFC 8555 §7.4: an order is for the names the client asked for --------
 
+// A name for messages: hostile identifiers may hold escapes and run long.
+std::string shown_name(const std::string& name) {
+  std::string out;
+  for (unsigned char c : name.substr(0, 80)) out += (c < 0x20 || c == 0x7f) ? '?' : static_cast<char>(c);
+  return name.size() > 80 ? out + "..." : out;
+}
+
 Judgement ignores_unrequested_identifiers(const ClientRun& run) {
-  const auto& extra = run.faults.extra_identifiers;
+  std::vector<std::string> extra = run.faults.extra_identifiers;
+  extra.insert(extra.end(), run.faults.hostile_identifiers.begin(), run.faults.hostile_identifiers.end());
   if (extra.empty()) return Judgement::skip("the CA added no identifier to the order");
   bool ordered = false;
   std::vector<std::string> wrongs, evidence;
@@ -180,10 +189,11 @@ Judgement ignores_unrequested_identifiers(const ClientRun& run) {
     }
     for (const auto& n : o.csr_names)
       if (std::find(extra.begin(), extra.end(), n) != extra.end()) {
-        wrongs.push_back("finalized a CSR naming " + n + " (" + evidence_id(o) + ")");
+        wrongs.push_back("finalized a CSR naming " + shown_name(n) + " (" + evidence_id(o) + ")");
         evidence.push_back(evidence_id(o));
       }
   }
+  for (auto& n : extra) n = shown_name(n);
   if (!wrongs.empty())
     return Judgement::fail("for " + hostile_list(extra) + ", which the CA added to the order, the client " +
                                hostile_list(wrongs, 3),
@@ -193,8 +203,8 @@ Judgement ignores_unrequested_identifiers(const ClientRun& run) {
 }
 
 std::optional<std::string> needs_extra_identifiers(const ClientScenario& sc) {
-  if (!sc.faults.extra_identifiers.empty()) return std::nullopt;
-  return "the fault plan sets no extra_identifiers";
+  if (!sc.faults.extra_identifiers.empty() || !sc.faults.hostile_identifiers.empty()) return std::nullopt;
+  return "the fault plan sets no extra_identifiers or hostile_identifiers";
 }
 
 // ---- RFC 8555 §6.1: HTTPS only, and no detour to another host -------------

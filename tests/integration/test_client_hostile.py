@@ -18,7 +18,7 @@ HOSTILE = [
     "client-hostile-problem-injection", "client-hostile-certificate-wrong-key", "client-hostile-certificate-wrong-names",
     "client-hostile-endless-processing", "client-hostile-retry-after-far", "client-hostile-oversized-directory",
     "client-hostile-nested-json", "client-hostile-extra-identifiers", "client-hostile-directory-plain-http",
-    "client-hostile-directory-other-host",
+    "client-hostile-directory-other-host", "client-hostile-identifier-injection",
 ]
 
 

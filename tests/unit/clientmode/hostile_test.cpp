@@ -275,6 +275,21 @@ TEST_CASE("hostile checks: identifiers the CA added are neither validated nor fi
   CHECK(acmespec::mockca::to_json(*plan) == json{{"extra_identifiers", {"x.example"}}});
   CHECK_FALSE(acmespec::mockca::parse_fault_plan(json{{"extra_identifiers", {"Bad Name"}}}).ok());
   CHECK_FALSE(acmespec::mockca::parse_fault_plan(json{{"extra_identifiers", json::array()}}).ok());
+  // hostile_identifiers: any text, judged the same way, shown without its control bytes.
+  Log hostile = Log::happy();
+  hostile.run.observations[3].status = 201;
+  hostile.run.faults.hostile_identifiers = {"\x1b]0;t\x07$(touch x).example"};
+  CHECK(judge(id, hostile.run).kind == Judgement::held);
+  hostile.run.observations[7].csr_names.push_back(hostile.run.faults.hostile_identifiers[0]);
+  auto h = judge(id, hostile.run);
+  CHECK(h.kind == Judgement::violated);
+  CHECK(h.message.find('\x1b') == std::string::npos);
+  auto hp = acmespec::mockca::parse_fault_plan(json{{"hostile_identifiers", {"$(x) `y`"}}});
+  REQUIRE(hp.ok());
+  CHECK(acmespec::mockca::to_json(*hp) == json{{"hostile_identifiers", {"$(x) `y`"}}});
+  CHECK_FALSE(acmespec::mockca::parse_fault_plan(json{{"hostile_identifiers", {""}}}).ok());
+  CHECK_FALSE(acmespec::mockca::parse_fault_plan(json{{"hostile_identifiers", {std::string(1001, 'a')}}}).ok());
+  CHECK_FALSE(acmespec::mockca::parse_fault_plan(json{{"hostile_identifiers", {"a", "b", "c", "d", "e"}}}).ok());
 }
 
 TEST_CASE("hostile checks: connections to the directory's decoy") {

@@ -101,6 +101,27 @@ TEST_CASE("fault: extra_identifiers adds marked authorizations to every order", 
   CHECK(fin.status >= 400);
 }
 
+TEST_CASE("fault: hostile_identifiers add text identifiers whose challenges never validate", "[mockca]") {
+  mockca::FaultPlan plan;
+  const std::string payload = "$(touch${IFS}canary)\x1b]0;title\x07.example.org";
+  plan.hostile_identifiers = {payload};
+  Env env(plan);
+  Client c(*env.ca);
+  c.new_account();
+  auto order = c.new_order({"x.example.org"});
+  REQUIRE(order["identifiers"].size() == 2);
+  CHECK(order["identifiers"][1]["value"] == payload);
+  const std::string authz = path_of(order["authorizations"][1]);
+  CHECK(authz.rfind("/authz/extra-", 0) == 0);
+  auto z = Client::body(c.post(authz, std::nullopt));
+  CHECK(z["identifier"]["value"] == payload);
+  REQUIRE(!z["challenges"].empty());
+  c.post(path_of(z["challenges"][0]["url"]), json::object());
+  auto after = Client::body(c.post(authz, std::nullopt));
+  CHECK(after["status"] == "invalid");
+  CHECK(after["challenges"][0]["error"]["type"] == "urn:ietf:params:acme:error:rejectedIdentifier");
+}
+
 TEST_CASE("fault: directory_decoy points the first entries elsewhere", "[mockca]") {
   mockca::FaultPlan plan;
   plan.directory_decoy = "http";

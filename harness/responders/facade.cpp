@@ -17,6 +17,7 @@ Responders::Responders(RespondersConfig config)
       dns_history_(config_.history_capacity),
       tls_history_(config_.history_capacity),
       http01_(http_history_, config_.clock),
+      http01_alternate_(http_history_, config_.clock),
       tls_alpn_(tls_history_, config_.clock),
       dns_(zone_, dns_history_, config_.clock) {}
 
@@ -59,6 +60,7 @@ void Responders::stop() {
   }
   dns_.stop();
   tls_alpn_.stop();
+  http01_alternate_.stop();
   http01_.stop();
   running_ = false;
 }
@@ -76,6 +78,33 @@ void Responders::add_tls_alpn_key_authorization(std::string_view host,
                                                 std::string key_authorization,
                                                 TlsAlpnFaults faults) {
   tls_alpn_.add_key_authorization(host, std::move(key_authorization), std::move(faults));
+}
+
+void Responders::clear_http01_tokens() {
+  http01_.clear_tokens();
+  http01_alternate_.clear_tokens();
+}
+
+Result<std::uint16_t> Responders::start_http01_alternate() {
+  std::lock_guard lock(alternate_mu_);
+  if (http01_alternate_.running()) return http01_alternate_.port();
+  if (!running_ || !http01_.running()) {
+    return make_error("http01_alternate", "the HTTP-01 responder is not running");
+  }
+  Http01Options options = config_.http01;
+  options.port = 0;
+  if (auto st = http01_alternate_.start(options); !st) return st.error();
+  const std::uint16_t port = http01_alternate_.port();
+  if (port == 80 || port == 443 || port == http01_.port()) {  // not from port 0, but cheap to rule out
+    http01_alternate_.stop();
+    return make_error("http01_alternate", "picked port " + std::to_string(port) + ", which validation may use");
+  }
+  return port;
+}
+
+Status Responders::add_http01_alternate_token(const std::string& token,
+                                              std::string key_authorization) {
+  return http01_alternate_.add_token(token, std::move(key_authorization));
 }
 
 bool Responders::remove_tls_alpn_key_authorization(std::string_view host) {

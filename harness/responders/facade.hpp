@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -73,7 +74,16 @@ class Responders {
   Status add_http01_token(const std::string& token, std::string key_authorization,
                           Http01Faults faults = {});
   bool remove_http01_token(const std::string& token) { return http01_.remove_token(token); }
-  void clear_http01_tokens() { http01_.clear_tokens(); }
+  void clear_http01_tokens();  // on both HTTP-01 listeners
+
+  // A second HTTP-01 listener, on the HTTP-01 responder's address and a port
+  // the kernel picks (never 80 or 443, never the HTTP-01 port): where a
+  // redirect "to another port" leads.  Started on first use and stopped by
+  // stop(); its requests go to the same HTTP history, each entry carrying
+  // the port it arrived on.  Needs the HTTP-01 responder to be running.
+  Result<std::uint16_t> start_http01_alternate();
+  std::uint16_t http01_alternate_port() const { return http01_alternate_.port(); }
+  Status add_http01_alternate_token(const std::string& token, std::string key_authorization);
 
   // TLS-ALPN-01 (host: DNS name or IP literal)
   void add_tls_alpn_key_authorization(std::string_view host, std::string key_authorization,
@@ -102,6 +112,8 @@ class Responders {
   HistoryLog<TlsHistoryEntry> tls_history_;
   DnsZone zone_;
   Http01Server http01_;
+  Http01Server http01_alternate_;
+  std::mutex alternate_mu_;  // serializes its lazy start
   TlsAlpnServer tls_alpn_;
   DnsServer dns_;
   std::unique_ptr<ManagementApi> management_;

@@ -30,7 +30,7 @@ nlohmann::json to_json(const DnsHistoryEntry& e) {
 nlohmann::json to_json(const HttpHistoryEntry& e) {
   return {{"kind", "http"},   {"time", format_time(e.time)}, {"method", e.method},
           {"host", e.host},   {"path", e.path},              {"source", e.source},
-          {"user_agent", e.user_agent}, {"status", e.status}};
+          {"user_agent", e.user_agent}, {"status", e.status}, {"port", e.port}};
 }
 
 nlohmann::json to_json(const TlsHistoryEntry& e) {

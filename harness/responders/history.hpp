@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -42,6 +43,7 @@ struct HttpHistoryEntry {
   std::string source;
   std::string user_agent;
   int status = 0;
+  std::uint16_t port = 0;  // the listening port the request arrived on
 };
 
 struct TlsHistoryEntry {

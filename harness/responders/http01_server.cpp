@@ -114,7 +114,7 @@ void Http01Server::handle(const httplib::Request& req, httplib::Response& res) {
   }
   history_.add(HttpHistoryEntry{clock_(), req.method, req.get_header_value("Host"), req.path,
                                 source_of(req),
-                                req.get_header_value("User-Agent"), res.status});
+                                req.get_header_value("User-Agent"), res.status, listener_.port()});
   if (entry && entry->faults.delay.count() > 0 && !interruptible_sleep(entry->faults.delay)) {
     res.status = 503;
     res.set_content("responder stopping\n", "text/plain");

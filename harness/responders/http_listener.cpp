@@ -19,6 +19,8 @@ Status HttpListener::start(const std::string& where, const HttpListenerOptions& 
     return make_error(where, "cannot bind " + options.host + ":" + std::to_string(port));
   }
   finished_ = false;
+  // Known before the first request can arrive, so handlers may read it.
+  port_ = static_cast<std::uint16_t>(port);
   httplib::Server* raw = server.get();
   thread_ = std::thread([this, raw] {
     raw->listen_after_bind();
@@ -33,7 +35,6 @@ Status HttpListener::start(const std::string& where, const HttpListenerOptions& 
     stop();
     return make_error(where, "server thread did not start listening");
   }
-  port_ = static_cast<std::uint16_t>(port);
   return Status{Ok{}};
 }
 

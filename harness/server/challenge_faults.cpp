@@ -16,6 +16,12 @@ const std::vector<ChallengeFault>& challenge_faults() {
       {"redirect", "http-01", false,
        "answer the token path with a 302 to another path on the same host and port, which serves the key authorization"},
       {"redirect-loop", "http-01", true, "answer the token path with a 302 to itself"},
+      {"redirect-other-port", "http-01", true,
+       "answer the token path with a 302 to the same host on a second listener's port (not 80, 443 or the HTTP-01 "
+       "port), which serves the key authorization"},
+      {"redirect-bad-scheme", "http-01", true,
+       "answer the token path with a 302 to an ftp:// URL naming the second listener's port, which serves the key "
+       "authorization over plain HTTP"},
       {"oversized-body", "http-01", true, "serve the key authorization followed by filler up to 64 KiB"},
       {"wrong-txt-digest", "dns-01", true, "publish the digest of another key authorization as the only TXT record"},
       {"extra-txt-records", "dns-01", false, "publish two unrelated TXT records beside the right one"},
@@ -43,18 +49,41 @@ std::string foreign_key_authorization(const std::string& token) {
   return token + "." + jose::base64url_encode(jose::sha256("acmespec: not this account's key"));
 }
 
+// host[:port] as it appears in a URL's authority.
+std::string url_authority(const std::string& host, std::uint16_t port) {
+  const bool ipv6 = host.find(':') != std::string::npos;
+  return (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+// A 302 that leaves the HTTP-01 port: to `scheme`://host:<alternate port>/,
+// where the second listener serves the key authorization under token-moved,
+// so only a validator that follows the redirect could validate.  The facts
+// name both ports for the checks.
+Status redirect_away(responders::Responders& r, const ChallengeSetup& s, const std::string& scheme,
+                     responders::Http01Faults& f, json& facts) {
+  auto port = r.start_http01_alternate();
+  if (!port) return port.error();
+  const std::string target_token = s.token + "-moved";
+  if (auto st = r.add_http01_alternate_token(target_token, s.key_authorization); !st) return st.error();
+  f.redirect = responders::HttpRedirect{302, scheme + "://" + url_authority(s.host, *port) + "/.well-known/acme-challenge/" + target_token};
+  facts["location"] = f.redirect->location;
+  facts["http01_port"] = s.http_port;
+  facts["redirect_port"] = *port;
+  return Status{Ok{}};
+}
+
 Result<json> provision_http01(responders::Responders& r, const ChallengeSetup& s, const std::string& fault) {
   responders::Http01Faults f;
   json facts = {{"token", s.token}};
-  if (fault == "wrong-key-authorization") {
+  if (fault == "redirect-other-port" || fault == "redirect-bad-scheme") {
+    if (auto st = redirect_away(r, s, fault == "redirect-other-port" ? "http" : "ftp", f, facts); !st) return st.error();
+  } else if (fault == "wrong-key-authorization") {
     f.wrong_key_authorization = foreign_key_authorization(s.token);
   } else if (fault == "trailing-whitespace") {
     f.wrong_key_authorization = s.key_authorization + "\n  \n";
   } else if (fault == "redirect" || fault == "redirect-loop") {
     const std::string target_token = fault == "redirect" ? s.token + "-moved" : s.token;
-    const bool ipv6 = s.host.find(':') != std::string::npos;
-    const std::string authority = (ipv6 ? "[" + s.host + "]" : s.host) + ":" + std::to_string(s.http_port);
-    f.redirect = responders::HttpRedirect{302, "http://" + authority + "/.well-known/acme-challenge/" + target_token};
+    f.redirect = responders::HttpRedirect{302, "http://" + url_authority(s.host, s.http_port) + "/.well-known/acme-challenge/" + target_token};
     facts["location"] = f.redirect->location;
     if (fault == "redirect")
       if (auto st = r.add_http01_token(target_token, s.key_authorization); !st) return st.error();

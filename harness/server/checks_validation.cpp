@@ -284,8 +284,9 @@ Judgement no_data_after_handshake(const Observation& o) {
 }
 
 const std::vector<std::string> kTlsCertFaults = {"legacy-oid", "non-critical", "extra-san", "wrong-digest"};
-const std::vector<std::string> kAnyMustFail = {"wrong-key-authorization", "redirect-loop", "oversized-body", "wrong-txt-digest",
-                                               "legacy-oid", "non-critical", "extra-san", "wrong-digest", "no-alpn", "max-tls-1.1"};
+const std::vector<std::string> kAnyMustFail = {"wrong-key-authorization", "redirect-loop", "redirect-other-port", "redirect-bad-scheme",
+                                               "oversized-body", "wrong-txt-digest", "legacy-oid", "non-critical", "extra-san",
+                                               "wrong-digest", "no-alpn", "max-tls-1.1"};
 
 }  // namespace
 

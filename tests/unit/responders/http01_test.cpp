@@ -78,6 +78,8 @@ TEST_CASE("HTTP-01 history records each Host header separately", "[http01]") {
   CHECK(h[0].status == 200);
   CHECK(h[0].source.rfind("127.0.0.1:", 0) == 0);
   CHECK(to_json(h[1])["host"] == "b.example:5002");
+  CHECK(h[0].port == f.server.port());
+  CHECK(to_json(h[1])["port"] == f.server.port());
 }
 
 TEST_CASE("HTTP-01 faults: wrong key authorization, redirect, oversized body, delay", "[http01]") {

@@ -42,6 +42,7 @@ constexpr std::size_t kMaxRules = 100;
 constexpr std::size_t kMaxText = 1000;
 constexpr int kMaxHostileBytes = 64 * 1024 * 1024;
 constexpr int kMaxHostileDepth = 1000000;
+constexpr std::size_t kMaxUrlSegment = 4096;
 
 Status only_members(const json& obj, const std::string& path, std::initializer_list<std::string_view> allowed) {
   for (const auto& item : obj.items()) {
@@ -205,7 +206,7 @@ Result<FaultPlan> parse_fault_plan(const json& j) {
   if (auto s = only_members(j, "", {"errors", "delays", "order_processing_polls", "authz_pending_polls", "retry_after",
                                     "challenge_invalid", "alternate_chains", "eab_required", "terms_changed",
                                     "challenge_token", "certificate_mismatch", "hostile_body", "extra_identifiers",
-                                    "hostile_identifiers", "directory_decoy"});
+                                    "hostile_identifiers", "directory_decoy", "hostile_urls"});
       !s)
     return s.error();
   FaultPlan plan;
@@ -305,6 +306,19 @@ Result<FaultPlan> parse_fault_plan(const json& j) {
       plan.hostile_identifiers.push_back(*value);
     }
   }
+  if (j.contains("hostile_urls")) {
+    const json& x = j["hostile_urls"];
+    if (!x.is_array() || x.empty() || x.size() > 4)
+      return make_error("hostile_urls", "expected a list of 1 to 4 URL path segments");
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      const std::string p = json_index("hostile_urls", i);
+      if (!x[i].is_string()) return make_error(p, "expected a string");
+      const auto& segment = x[i].get_ref<const std::string&>();
+      if (segment.size() > kMaxUrlSegment) return make_error(p, "longer than " + std::to_string(kMaxUrlSegment) + " characters");
+      if (auto why = path_segment_problem(segment)) return make_error(p, *why);
+      plan.hostile_urls.push_back(segment);
+    }
+  }
   if (j.contains("challenge_invalid")) {
     const json& c = j["challenge_invalid"];
     if (!c.is_object()) return make_error("challenge_invalid", "expected an object with type and detail");
@@ -363,6 +377,7 @@ json to_json(const FaultPlan& plan) {
   if (!plan.extra_identifiers.empty()) out["extra_identifiers"] = plan.extra_identifiers;
   if (!plan.hostile_identifiers.empty()) out["hostile_identifiers"] = plan.hostile_identifiers;
   if (!plan.directory_decoy.empty()) out["directory_decoy"] = plan.directory_decoy;
+  if (!plan.hostile_urls.empty()) out["hostile_urls"] = plan.hostile_urls;
   if (plan.hostile_body) {
     json b = {{"kind", plan.hostile_body->kind}, {"size", plan.hostile_body->size}};
     if (plan.hostile_body->endpoint) b["endpoint"] = endpoint_name(*plan.hostile_body->endpoint);

@@ -15,7 +15,8 @@
 //    "hostile_body": {"endpoint": "directory", "kind": "nested", "size": 100000},
 //    "extra_identifiers": ["not-requested.acmespec-hostile.test"],
 //    "hostile_identifiers": ["$(touch${IFS}x).example"],
-//    "directory_decoy": "http"}
+//    "directory_decoy": "http",
+//    "hostile_urls": [";$(touch$IFS'x')", "%1B%5D0;title%07"]}
 #pragma once
 
 #include <chrono>
@@ -130,8 +131,24 @@ struct FaultPlan {
   // decoy (MockCaConfig::decoy_base): "http" a plain-HTTP URL, "other-host"
   // another host.  Empty = the CA's own URLs.
   std::string directory_decoy;
+  // Hostile CA: the URLs handed out for orders, authorizations, challenges,
+  // finalize and certificates carry these extra path segments after the
+  // resource id ("/order/<id>/<seg1>/<seg2>..."), in Location and Link
+  // headers and in bodies; the router strips them again.  Each is 1 to 4096
+  // characters of an RFC 3986 path segment (unreserved, sub-delims, ":", "@"
+  // and %XX escapes), so the URL stays valid and a client can keep going.
+  std::vector<std::string> hostile_urls;
   bool operator==(const FaultPlan&) const = default;
 };
+
+// What hostile_urls appends to a resource URL: "/" + each segment, in order
+// ("" without the fault).
+std::string url_decoration(const FaultPlan& plan);
+// RFC 3986 §2.1 percent-decoding; a "%" not followed by two hex digits stays as it is.
+std::string percent_decode(std::string_view text);
+// Why `segment` is not an RFC 3986 path segment (naming the offending
+// character and offset), or nullopt when it is one.
+std::optional<std::string> path_segment_problem(std::string_view segment);
 
 // Parses the JSON form above; unknown members and wrong types are errors
 // naming the JSON path.

@@ -45,10 +45,24 @@ struct Route {
 
 bool all_digits(const std::string& s);
 
-Route route(const std::string& path_and_query) {
+// The resources whose URLs the hostile_urls fault decorates.
+bool decorated_kind(const std::string& path) {
+  for (const char* p : {"/order/", "/authz/", "/chall/", "/finalize/", "/cert/"})
+    if (path.rfind(p, 0) == 0) return true;
+  return false;
+}
+
+// `decoration` is what hostile_urls appends to resource URLs: a path ending
+// in it names the resource before it; the bare path works as well.
+Route route(const std::string& path_and_query, const std::string& decoration) {
   const auto q = path_and_query.find('?');
-  const std::string path = path_and_query.substr(0, q);
+  std::string path = path_and_query.substr(0, q);
   const std::string query = q == std::string::npos ? "" : path_and_query.substr(q + 1);
+  if (!decoration.empty() && path.size() > decoration.size() &&
+      path.compare(path.size() - decoration.size(), decoration.size(), decoration) == 0) {
+    path.resize(path.size() - decoration.size());
+    if (!decorated_kind(path)) return {};
+  }
   static const std::pair<const char*, Endpoint> kFixed[] = {
       {"/dir", Endpoint::kDirectory},     {"/nonce", Endpoint::kNewNonce},    {"/new-account", Endpoint::kNewAccount},
       {"/key-change", Endpoint::kKeyChange}, {"/new-order", Endpoint::kNewOrder}, {"/revoke-cert", Endpoint::kRevokeCert}};
@@ -163,12 +177,12 @@ Response MockCa::Impl::handle(const Request& req) {
   Core& c = *core;
   std::lock_guard lock(c.mu);
   const std::string url = c.url(req.path);
-  const Route r = route(req.path);
+  const Route r = route(req.path, url_decoration(c.faults));
   Observation obs;
   obs.seq = ++c.observation_seq;
   obs.at = c.now();
   obs.method = req.method.substr(0, 16);
-  obs.url = url.substr(0, 2048);
+  obs.url = url.substr(0, 8192);  // hostile_urls makes URLs of several KiB
   obs.endpoint = r.endpoint;
   obs.content_type = header_value(req, "content-type");
   obs.user_agent = header_value(req, "user-agent");

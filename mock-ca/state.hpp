@@ -140,6 +140,9 @@ class Core {
 
   TimePoint now() const { return cfg.clock ? cfg.clock() : std::chrono::system_clock::now(); }
   std::string url(const std::string& path) const { return cfg.base_url + path; }
+  // The URL handed out for an order, authorization, challenge, finalize or
+  // certificate: with the hostile_urls decoration when the fault is on.
+  std::string resource_url(const std::string& path) const { return cfg.base_url + path + url_decoration(faults); }
   std::string new_id() { return random_b64(rng, 9); }
   // Accounts + orders + authorizations held; make_room() retires the oldest
   // orders and idle accounts (never `keep`, the account making the request)

@@ -16,7 +16,7 @@ void Core::refresh_authz(Authz& z) {
 }
 
 nlohmann::json Core::challenge_json(const Challenge& c) const {
-  nlohmann::json j = {{"type", c.type}, {"url", url("/chall/" + c.id)}, {"status", c.status}, {"token", c.token}};
+  nlohmann::json j = {{"type", c.type}, {"url", resource_url("/chall/" + c.id)}, {"status", c.status}, {"token", c.token}};
   if (c.validated) j["validated"] = stamp(*c.validated);
   if (c.error) j["error"] = c.error->to_json();
   return j;
@@ -118,7 +118,7 @@ Reply Core::challenge(Authed& a, const std::string& id) {
   Challenge* c = nullptr;
   for (auto& ch : z.challenges)
     if (ch.id == id) c = &ch;
-  const std::string up = "<" + url("/authz/" + z.id) + ">;rel=\"up\"";
+  const std::string up = "<" + resource_url("/authz/" + z.id) + ">;rel=\"up\"";
   if (a.post_as_get) {
     poll_hold(*this, z);
     Reply r = json_reply(200, challenge_json(*c));

@@ -69,7 +69,7 @@ Reply Core::finalize(Authed& a, const std::string& id, Observation& obs) {
   o.processing_polls = faults.order_processing_polls;
   o.status = o.processing_polls > 0 ? "processing" : "valid";
   Reply r = order_reply(200, o);
-  r.headers.emplace_back("Location", url("/order/" + o.id));
+  r.headers.emplace_back("Location", resource_url("/order/" + o.id));
   return r;
 }
 
@@ -89,7 +89,7 @@ Reply Core::certificate(Authed& a, const std::string& id, int chain) {
   r.content_type = "application/pem-certificate-chain";
   for (int k = 0; k <= alternates; ++k) {
     if (k == chain) continue;
-    const std::string u = url("/cert/" + id + (k == 0 ? "" : "/" + std::to_string(k)));
+    const std::string u = resource_url("/cert/" + id + (k == 0 ? "" : "/" + std::to_string(k)));
     r.headers.emplace_back("Link", "<" + u + ">;rel=\"alternate\"");
   }
   return r;

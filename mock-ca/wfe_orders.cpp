@@ -145,7 +145,7 @@ Reply Core::new_order(Authed& a) {
   created.push_back({true, o.id});
   auto& stored = orders.emplace(o.id, std::move(o)).first->second;
   Reply r = order_reply(201, stored);
-  r.headers.emplace_back("Location", url("/order/" + stored.id));
+  r.headers.emplace_back("Location", resource_url("/order/" + stored.id));
   return r;
 }
 
@@ -153,16 +153,16 @@ nlohmann::json Core::order_json(const Order& o) const {
   nlohmann::json ids = nlohmann::json::array();
   for (const auto& id : o.identifiers) ids.push_back(id.to_json());
   nlohmann::json authz_urls = nlohmann::json::array();
-  for (const auto& z : o.authz_ids) authz_urls.push_back(url("/authz/" + z));
+  for (const auto& z : o.authz_ids) authz_urls.push_back(resource_url("/authz/" + z));
   nlohmann::json j = {{"status", o.status},
                       {"expires", stamp(o.expires)},
                       {"identifiers", ids},
                       {"authorizations", authz_urls},
-                      {"finalize", url("/finalize/" + o.id)}};
+                      {"finalize", resource_url("/finalize/" + o.id)}};
   if (o.not_before) j["notBefore"] = *o.not_before;
   if (o.not_after) j["notAfter"] = *o.not_after;
   if (o.error) j["error"] = o.error->to_json();
-  if (o.status == "valid" && !o.cert_id.empty()) j["certificate"] = url("/cert/" + o.cert_id);
+  if (o.status == "valid" && !o.cert_id.empty()) j["certificate"] = resource_url("/cert/" + o.cert_id);
   return j;
 }
 
@@ -219,7 +219,7 @@ Reply Core::orders_list(Authed& a, const std::string& id, std::size_t page) {
   const auto& all = it->second.orders;
   const std::size_t per = std::max<std::size_t>(1, cfg.orders_per_page);
   nlohmann::json list = nlohmann::json::array();
-  for (std::size_t i = page * per; i < all.size() && i < (page + 1) * per; ++i) list.push_back(url("/order/" + all[i]));
+  for (std::size_t i = page * per; i < all.size() && i < (page + 1) * per; ++i) list.push_back(resource_url("/order/" + all[i]));
   Reply r = json_reply(200, {{"orders", list}});
   if ((page + 1) * per < all.size())
     r.headers.emplace_back("Link", "<" + url("/orders/" + id + "?cursor=" + std::to_string(page + 1)) + ">;rel=\"next\"");

@@ -21,7 +21,10 @@ bool hostile_is_base64url(const std::string& s) {
   });
 }
 
-// Every text the fault plan makes the CA send: error details and types, the token.
+// Every text the fault plan makes the CA send: error details and types, the
+// token, added identifiers, and the segments of decorated resource URLs both
+// as sent and percent-decoded (a client that decodes a URL before logging it
+// or handing it to a hook turns %1B into ESC and %60 into a backtick).
 std::vector<std::string> hostile_texts(const mockca::FaultPlan& plan) {
   std::vector<std::string> out;
   for (const auto& e : plan.errors) {
@@ -34,6 +37,10 @@ std::vector<std::string> hostile_texts(const mockca::FaultPlan& plan) {
   }
   if (plan.challenge_token) out.push_back(*plan.challenge_token);
   out.insert(out.end(), plan.hostile_identifiers.begin(), plan.hostile_identifiers.end());
+  for (const auto& segment : plan.hostile_urls) {
+    out.push_back(segment);
+    if (auto decoded = mockca::percent_decode(segment); decoded != segment) out.push_back(std::move(decoded));
+  }
   return out;
 }
 

@@ -292,6 +292,65 @@ TEST_CASE("hostile checks: identifiers the CA added are neither validated nor fi
   CHECK_FALSE(acmespec::mockca::parse_fault_plan(json{{"hostile_identifiers", {"a", "b", "c", "d", "e"}}}).ok());
 }
 
+TEST_CASE("hostile_urls knob: RFC 3986 path segments only, round-trip, percent-decoding") {
+  namespace mc = acmespec::mockca;
+  const json segments = {";$(touch$IFS'acmespec-canary-url')", "%60tick%60", "%1B%5D0;t%07", std::string(4096, 'l')};
+  auto plan = mc::parse_fault_plan(json{{"hostile_urls", segments}});
+  REQUIRE(plan.ok());
+  CHECK(mc::to_json(*plan) == json{{"hostile_urls", segments}});
+  CHECK(mc::url_decoration(*plan).rfind("/;$(touch$IFS'acmespec-canary-url')/%60tick%60/", 0) == 0);
+  CHECK(mc::url_decoration(mc::FaultPlan{}).empty());
+  CHECK(mc::percent_decode("%1B%5d0;t%07%zz%4") == "\x1b]0;t\x07%zz%4");
+  const std::vector<std::pair<json, std::string>> bad = {
+      {json::array(), "1 to 4"},
+      {{"a", "b", "c", "d", "e"}, "1 to 4"},
+      {{""}, "empty"},
+      {{5}, "expected a string"},
+      {{"a b"}, "%20"},
+      {{"`x`"}, "%60"},
+      {{"a/b"}, "%2F"},
+      {{"a\x1b"}, "byte 0x1B"},
+      {{"%1"}, "two hex digits"},
+      {{std::string(4097, 'l')}, "4096"},
+  };
+  for (const auto& [value, why] : bad) {
+    INFO(value.dump());
+    auto r = mc::parse_fault_plan(json{{"hostile_urls", value}});
+    REQUIRE_FALSE(r.ok());
+    CHECK_THAT(r.error().to_string(), Catch::Contains("hostile_urls") && Catch::Contains(why));
+  }
+}
+
+TEST_CASE("hostile checks: payloads in decorated URLs, as sent and decoded") {
+  Log l = Log::happy();
+  l.run.faults.hostile_urls = {";$(touch$IFS'acmespec-canary-url')", "%60touch$IFS'acmespec-canary-url-tick'%60",
+                               "%1B%5D0;acmespec-url-title%07"};
+  const char* run_id = "RFC8555-6.7-client-no-command-from-server-text";
+  CHECK(judge(run_id, l.run).kind == Judgement::held);
+  l.run.canaries = {"acmespec-canary-url-tick"};
+  CHECK(judge(run_id, l.run).kind == Judgement::violated);
+  // Printing the URL as sent is harmless; printing it decoded lets the escape through.
+  const char* esc_id = "RFC8555-6.7-client-filters-terminal-escapes";
+  l.run.output = "GET https://ca/order/1/%1B%5D0;acmespec-url-title%07";
+  CHECK(judge(esc_id, l.run).kind == Judgement::held);
+  l.run.output = "GET https://ca/order/1/\x1b]0;acmespec-url-title\x07";
+  auto j = judge(esc_id, l.run);
+  CHECK(j.kind == Judgement::violated);
+  CHECK_THAT(j.message, Catch::Contains("\\x1b]0;ac"));
+  // Both checks have an occasion in a scenario with these URLs, none without a payload in them.
+  json doc = {{"id", "h-url"},       {"title", "H"},         {"suites", {"security"}}, {"challenge", "http-01"},
+              {"identifiers", {"{domain}"}}, {"client_should", "succeed"},
+              {"faults", {{"hostile_urls", l.run.faults.hostile_urls}}},
+              {"expect", {run_id, esc_id, "RFC8555-6.4-client-url-exact-string"}}};
+  CHECK(cm::parse_client_scenario(doc, "h.json", fixture::catalogue()).ok());
+  doc["faults"] = {{"hostile_urls", {"plain-segment"}}};
+  for (const char* check : {run_id, esc_id}) {
+    doc["expect"] = {check};
+    INFO(check);
+    CHECK_FALSE(cm::parse_client_scenario(doc, "h.json", fixture::catalogue()).ok());
+  }
+}
+
 TEST_CASE("hostile checks: connections to the directory's decoy") {
   Log l = Log::happy();
   CHECK(judge("RFC8555-6.1-client-https-only", l.run).kind == Judgement::not_applicable);

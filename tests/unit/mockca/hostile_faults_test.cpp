@@ -1,4 +1,7 @@
-// The hostile-CA knobs: challenge_token and certificate_mismatch.
+// The hostile-CA knobs: challenge_token, certificate_mismatch, the added
+// identifiers, directory_decoy and hostile_urls.
+#include <algorithm>
+
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
@@ -138,4 +141,53 @@ TEST_CASE("fault: directory_decoy points the first entries elsewhere", "[mockca]
   Env bare(plan);
   Client b(*bare.ca);
   CHECK(Client::body(b.get("/dir"))["newNonce"].get<std::string>().rfind("https://127.0.0.2:", 0) == 0);
+}
+
+TEST_CASE("fault: hostile_urls decorates resource URLs and the router maps them back", "[mockca]") {
+  mockca::FaultPlan plan;
+  plan.hostile_urls = {";$(touch$IFS'canary')", "%60tick%60", "%1B%5D0;title%07", std::string(3000, 'l')};
+  const std::string deco = mockca::url_decoration(plan);
+  REQUIRE(deco.size() == 4 + plan.hostile_urls[0].size() + 10 + 16 + 3000);
+  Env env(plan);
+  Client c(*env.ca);
+  c.new_account();
+  CHECK(c.kid.find(deco) == std::string::npos);  // the account URL stays plain
+  std::string order_path;
+  auto order = c.new_order({"u.example.org"}, &order_path);
+  const auto decorated = [&](const std::string& u) { return u.size() > deco.size() && u.substr(u.size() - deco.size()) == deco; };
+  CHECK(decorated(order_path));
+  CHECK(decorated(order["authorizations"][0]));
+  CHECK(decorated(order["finalize"]));
+  auto authz = Client::body(c.post(path_of(order["authorizations"][0]), std::nullopt));
+  for (const auto& ch : authz["challenges"]) CHECK(decorated(ch["url"]));
+  // The challenge answer's "up" Link names the decorated authorization.
+  auto ch = c.challenge_of(authz, "http-01");
+  REQUIRE(env.resp->add_http01_token(ch["token"], c.key_authorization(ch["token"])).ok());
+  auto answered = c.post(path_of(ch["url"]), json::object());
+  REQUIRE(answered.status == 200);
+  CHECK(answered.header("Link").find(deco + ">;rel=\"up\"") != std::string::npos);
+  CHECK(c.poll_until_not(path_of(order["authorizations"][0]), "pending")["status"] == "valid");
+  auto k = std::move(*jose::PrivateKey::generate(jose::KeyType::P256));
+  auto fin = c.post(path_of(order["finalize"]), json{{"csr", csr_for(k, {"u.example.org"})}});
+  REQUIRE(fin.status == 200);
+  CHECK(decorated(fin.header("Location")));
+  auto done = Client::body(fin);
+  REQUIRE(done["status"] == "valid");
+  CHECK(decorated(done["certificate"]));
+  CHECK(c.post(path_of(done["certificate"]), std::nullopt).status == 200);
+  // The bare URLs still name the same resources.
+  const std::string bare_order = order_path.substr(0, order_path.size() - deco.size());
+  CHECK(Client::body(c.post(bare_order, std::nullopt))["status"] == "valid");
+  const std::string cert = path_of(done["certificate"]);
+  CHECK(c.post(cert.substr(0, cert.size() - deco.size()), std::nullopt).status == 200);
+  // Part of the decoration, or the decoration on another resource, is no resource.
+  CHECK(c.post(bare_order + "/" + plan.hostile_urls[0], std::nullopt).status == 404);
+  CHECK(c.post("/new-order" + deco, json{{"identifiers", json::array({{{"type", "dns"}, {"value", "v.example.org"}}})}}).status == 404);
+  CHECK(c.get("/dir" + deco).status == 404);
+  // The observation log keeps the whole decorated URL, so the JWS url compares equal.
+  const auto obs = env.ca->observations();
+  const auto it = std::find_if(obs.begin(), obs.end(), [](const mockca::Observation& o) { return o.endpoint == mockca::Endpoint::kCertificate; });
+  REQUIRE(it != obs.end());
+  CHECK(decorated(it->url));
+  CHECK(it->url == it->jws_url);
 }

@@ -101,7 +101,8 @@ Judgement redirect_other_port_refused(const Observation& o) {
     const std::string ports = "allowed are " + std::to_string(ev.http01_port) + " (the HTTP-01 port), 80 and 443";
     if (ev.reached_target > 0)
       return Judgement::fail("the validator followed the 302 for " + redirected_identifier(a) + " to port " + std::to_string(ev.redirect_port) +
-                             ": " + requests(ev.reached_target) + " reached it and the authorization ended \"" + status + "\"; " + ports);
+                             ": " + requests(ev.reached_target) + " reached it (" + std::to_string(ev.redirects_served) +
+                             " redirect(s) served on the HTTP-01 port) and the authorization ended \"" + status + "\"; " + ports);
     if (status == "valid")
       return Judgement::fail("the authorization for " + redirected_identifier(a) + " became valid although the token path answered only a 302 to port " +
                              std::to_string(ev.redirect_port) + " and no request reached that port");

@@ -18,7 +18,8 @@ HOSTILE = [
     "client-hostile-problem-injection", "client-hostile-certificate-wrong-key", "client-hostile-certificate-wrong-names",
     "client-hostile-endless-processing", "client-hostile-retry-after-far", "client-hostile-oversized-directory",
     "client-hostile-nested-json", "client-hostile-extra-identifiers", "client-hostile-directory-plain-http",
-    "client-hostile-directory-other-host", "client-hostile-identifier-injection",
+    "client-hostile-directory-other-host", "client-hostile-identifier-injection", "client-hostile-url-injection",
+    "client-hostile-url-semicolon",
 ]
 
 
@@ -48,6 +49,10 @@ def test_lego_hostile_suite(run_acmespec, tmp_path):
     # lego's own 30 s --cert.timeout ends the endless processing order within the 40 s bound.
     assert checks["client-hostile-endless-processing"]["RFC8555-7.4-client-gives-up-in-time"]["outcome"] == "pass"
     assert checks["client-hostile-nested-json"]["RFC8555-7.4-client-gives-up-in-time"]["outcome"] == "pass"
+    # Decorated resource URLs: sent back verbatim, never run, issuance completes.
+    for sid in ("client-hostile-url-injection", "client-hostile-url-semicolon"):
+        assert checks[sid]["RFC8555-7.4.2-client-completes-issuance"]["outcome"] == "pass", sid
+        assert checks[sid]["RFC8555-6.4-client-url-exact-string"]["outcome"] == "pass", sid
 
 
 @pytest.mark.skipif(shutil.which("certbot") is None, reason="certbot is not installed")
@@ -59,6 +64,10 @@ def test_certbot_hostile_suite(run_acmespec, tmp_path):
     by_id = {sc["id"]: sc for sc in record["scenarios"]}
     assert by_id["client-hostile-retry-after-far"]["exchanges"][0]["duration_ms"] < 30000
     assert checks["client-hostile-problem-injection"]["RFC8555-6.7-client-no-command-from-server-text"]["outcome"] == "pass"
+    # Decorated URLs without a raw ';' are sent back verbatim and issuance completes; a ';' loses the "up" Link.
+    assert checks["client-hostile-url-injection"]["RFC8555-7.4.2-client-completes-issuance"]["outcome"] == "pass"
+    assert checks["client-hostile-url-injection"]["RFC8555-6.4-client-url-exact-string"]["outcome"] == "pass"
+    assert '"up" Link header missing' in checks["client-hostile-url-semicolon"]["RFC8555-7.4.2-client-completes-issuance"]["message"]
 
 
 def test_a_client_writing_outside_the_challenge_folder_is_caught(run_acmespec, tmp_path):
@@ -92,3 +101,21 @@ def test_a_client_accepting_a_mismatched_certificate_is_caught(run_acmespec, tmp
     check = checks_by_scenario(record)["client-hostile-certificate-wrong-key"]["RFC8555-7.4.2-client-verifies-issued-certificate"]
     assert check["outcome"] == "skip"
     assert "never downloaded" in check["message"]
+
+
+@pytest.mark.skipif(shutil.which("lego") is None, reason="lego is not installed")
+def test_a_deploy_step_running_and_decoding_a_resource_url_is_caught(run_acmespec, tmp_path):
+    # lego issues through the decorated URLs; a naive deploy step then re-parses the certificate URL
+    # lego saved with eval and logs it percent-decoded.
+    script = ("lego --server {directory} --accept-tos --email x@acmespec.test --domains {domain} --http "
+              "--http.port 127.0.0.1:{http_port} --path {workdir}/lego run >/dev/null 2>&1 || exit 1; "
+              "url=$(sed -n 's/.*\"certUrl\": \"\\(.*\\)\",/\\1/p' {workdir}/lego/certificates/*.json); "
+              "eval \"echo deployed from $url\" >/dev/null; "
+              "python3 -c 'import sys, urllib.parse; print(urllib.parse.unquote(sys.argv[1]))' \"$url\"")
+    proc, record = run_client(run_acmespec, tmp_path, ["client-hostile-url-injection"], "--", "/bin/sh", "-c", script)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    checks = checks_by_scenario(record)["client-hostile-url-injection"]
+    assert checks["RFC8555-7.4.2-client-completes-issuance"]["outcome"] == "pass"
+    assert checks["RFC8555-6.7-client-no-command-from-server-text"]["outcome"] == "fail"
+    assert "acmespec-canary-url" in checks["RFC8555-6.7-client-no-command-from-server-text"]["message"]
+    assert checks["RFC8555-6.7-client-filters-terminal-escapes"]["outcome"] == "warn"

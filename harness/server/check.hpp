@@ -31,6 +31,7 @@ std::vector<CheckDef> checks_transport();      // RFC 8555 §6
 std::vector<CheckDef> checks_resources();      // RFC 8555 §7.1, §7.2
 std::vector<CheckDef> checks_accounts();       // RFC 8555 §7.3
 std::vector<CheckDef> checks_orders();         // RFC 8555 §7.4, §7.5, §7.6, §9, §11
+std::vector<CheckDef> checks_identifiers();    // RFC 8555 §7.1.3, §7.1.4 wildcards, RFC 8738 IP identifiers
 std::vector<CheckDef> checks_challenges();     // RFC 8555 §8, RFC 8737, RFC 8738
 std::vector<CheckDef> checks_validation();     // §8 validation outcomes under responder faults, RFC 8659 CAA
 std::vector<CheckDef> checks_redirects();      // §8.3, §10.4 redirects away from the HTTP-01 port or scheme

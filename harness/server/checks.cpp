@@ -9,8 +9,8 @@ using engine::Judgement;
 const std::vector<CheckDef>& all_checks() {
   static const std::vector<CheckDef> all = [] {
     std::vector<CheckDef> v;
-    for (auto part : {checks_transport(), checks_resources(), checks_accounts(), checks_orders(), checks_challenges(),
-                      checks_validation(), checks_redirects()})
+    for (auto part : {checks_transport(), checks_resources(), checks_accounts(), checks_orders(), checks_identifiers(),
+                      checks_challenges(), checks_validation(), checks_redirects()})
       v.insert(v.end(), part.begin(), part.end());
     return v;
   }();

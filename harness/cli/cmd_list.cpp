@@ -6,6 +6,7 @@
 #include "engine/scenario.hpp"
 #include "http/transcript.hpp"
 #include "client/mutations.hpp"
+#include "server/challenge_faults.hpp"
 #include "server/ops.hpp"
 #include "server/server_mode.hpp"
 
@@ -38,6 +39,10 @@ int run_list(Context& ctx, const ParsedOptions& opts) {
     }
     ctx.out << "\nMutations (\"mutate\" members):\n";
     for (const auto& m : client::Mutations::names()) ctx.out << "  " << m << "\n";
+    ctx.out << "\nChallenge faults (\"fault\" argument of authorize; refuse: a correct validator fails the challenge):\n";
+    for (const auto& f : server::challenge_faults())
+      ctx.out << "  " << std::left << std::setw(26) << f.name << std::setw(12) << f.challenge_type
+              << (f.must_fail ? "refuse  " : "accept  ") << f.summary << "\n";
     return kExitOk;
   }
   const bool only_scenarios = opts.has("scenarios");

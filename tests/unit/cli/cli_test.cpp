@@ -6,6 +6,7 @@
 
 #include "cli/cli.hpp"
 #include "cli/options.hpp"
+#include "server/challenge_faults.hpp"
 
 namespace cli = acmespec::cli;
 namespace fs = std::filesystem;
@@ -57,6 +58,17 @@ TEST_CASE("list prints the catalogue from the data folder", "[cli]") {
   REQUIRE(r.code == 0);
   CHECK(r.out.find("RFC8555-") != std::string::npos);
   CHECK(r.out.find("Scenarios") == std::string::npos);
+}
+
+TEST_CASE("list --ops prints operations, mutations and every challenge fault", "[cli]") {
+  auto r = run({"list", "--ops", "--data-dir", ACMESPEC_SOURCE_DIR});
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("Operations (server scenarios):") != std::string::npos);
+  CHECK(r.out.find("Challenge faults") != std::string::npos);
+  for (const auto& f : acmespec::server::challenge_faults()) {
+    INFO(f.name);
+    CHECK(r.out.find("  " + f.name + " ") != std::string::npos);
+  }
 }
 
 TEST_CASE("list refuses a broken catalogue with file, path and reason", "[cli]") {

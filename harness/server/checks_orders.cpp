@@ -133,6 +133,32 @@ Judgement not_ready(const Observation& o) {
   return Judgement::pass("403 orderNotReady");
 }
 
+// Finalize of an order with some authorizations valid and others not: the
+// incident class of CAs that issued once any one name was proven.
+Judgement partly_authorized_not_ready(const Observation& o) {
+  const json statuses = o.facts.value("authorization_status", json::object());
+  std::string valid, unproven;
+  for (const auto& [url, status] : statuses.items()) {
+    if (status == "valid") valid = url;
+    else if (unproven.empty()) unproven = url + " (" + (status.is_string() && !status.get<std::string>().empty() ? status.get<std::string>() : "unreadable") + ")";
+  }
+  if (valid.empty() || unproven.empty())
+    return Judgement::error("the step needs an order with both valid and unproven authorizations (authorize with `only`), got " +
+                            std::to_string(statuses.size()) + " authorization(s)" + (valid.empty() ? ", none valid" : ", all valid"));
+  if (auto j = judge::no_answer(o)) return *j;
+  const std::string before = str(o.facts.value("order_before", json::object()), "status");
+  if (o.status() < 400)
+    return Judgement::fail("finalize answered HTTP " + std::to_string(o.status()) + " (order now \"" +
+                           str(o.facts.value("order_after", json::object()), "status") + "\") while " + unproven +
+                           " was not valid; the order was \"" + before + "\"");
+  if (o.status() != 403 || problem_type(o.body) != "orderNotReady")
+    return Judgement::fail("refused, but with HTTP " + std::to_string(o.status()) + " " + problem_type(o.body) + ", not 403 orderNotReady");
+  const std::string after = str(o.facts.value("order_after", json::object()), "status");
+  if (after == "processing" || after == "valid")
+    return Judgement::fail("finalize answered orderNotReady, yet the order is now \"" + after + "\"");
+  return Judgement::pass("403 orderNotReady while " + unproven + " was not valid (order \"" + before + "\")");
+}
+
 Judgement csr_refused(const Observation& o, const std::vector<std::string>& variants, const std::string& what) {
   if (auto e = needs_csr(o, variants)) return *e;
   return judge::rejected_with(o, {}, "finalize with " + what);
@@ -364,6 +390,7 @@ std::vector<CheckDef> checks_orders() {
          return rejected_naming(o, {"rejectedIdentifier", "malformed"}, "newOrder for a name the server will not issue for");
        }},
       {"RFC8555-7.4-finalize-not-ready-order-not-ready", {}, not_ready},
+      {"RFC8555-7.4-finalize-refused-until-every-authz-valid", {}, partly_authorized_not_ready},
       {"RFC8555-7.4-finalize-returns-order", {}, finalize_returns_order},
       {"RFC8555-7.4-finalize-csr-identifier-mismatch", {},
        [mismatch](const Observation& o) { return csr_refused(o, mismatch, "a CSR naming other identifiers than the order"); }},

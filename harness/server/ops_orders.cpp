@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <set>
 #include <thread>
 
 #include <openssl/bio.h>
@@ -224,6 +225,15 @@ OpResult authorize(ServerExecutor& ex, const json& args, Observation& o) {
   const std::string type = op::arg_string(args, "type", "http-01");
   const json response_payload = args.contains("response") && args["response"].is_object() ? args["response"] : json::object();
   const std::string fault = op::arg_string(args, "fault");
+  // `only`: the identifier values whose authorizations are answered; the
+  // others are left pending (empty or absent: answer every authorization).
+  std::set<std::string> only;
+  const json only_arg = member_or(args, "only", json::array());
+  if (!only_arg.is_array()) return op_harness_error("authorize: `only` must be an array of identifier values");
+  for (const auto& v : only_arg) {
+    if (!v.is_string()) return op_harness_error("authorize: `only` must be an array of identifier values");
+    only.insert(acme::canonicalize_ip(v.get<std::string>()).value_or(v.get<std::string>()));
+  }
   auto key = ex.key(key_name);
   if (!key) return op_harness_error(key.error().to_string());
   json order = fetch(ex, op::arg_string(args, "order"), key_name);
@@ -250,6 +260,11 @@ OpResult authorize(ServerExecutor& ex, const json& args, Observation& o) {
     const json ident = member_or(authz, "identifier", json::object());
     const std::string host = text(ident, "value");
     const bool is_ip = text(ident, "type") == "ip";
+    if (!only.empty() && !only.count(is_ip ? acme::canonicalize_ip(host).value_or(host) : host)) {
+      fact["left_pending"] = true;  // not answered on purpose
+      authz_facts.push_back(fact);
+      continue;
+    }
     json chosen;
     const json challenges = member_or(authz, "challenges", json::array());
     for (const auto& ch : challenges.is_array() ? challenges : json::array())
@@ -280,6 +295,8 @@ OpResult authorize(ServerExecutor& ex, const json& args, Observation& o) {
     if (is_ip) fact["dns_lookups_of_address"] = dns_lookups_of_address(*ex.responders(), host);
     authz_facts.push_back(fact);
   }
+  if (!only.empty() && std::all_of(authz_facts.begin(), authz_facts.end(), [](const json& f) { return f.contains("left_pending"); }))
+    return op_harness_error("authorize: no authorization of the order names a value in `only`");
   o.facts["authorizations"] = authz_facts;
   o.facts["challenge_type"] = type;
   if (!fault.empty()) o.facts["fault"] = fault;
@@ -371,6 +388,14 @@ OpResult finalize(ServerExecutor& ex, const json& args, Observation& o) {
   o.facts["csr_identifiers"] = names;
   o.facts["order_before"] = order;
   o.facts["identifiers"] = member_or(order, "identifiers", json::array());
+  // An order not (yet) ready: record what each authorization says, so that a
+  // refusal (or an issuance) can be judged against them.
+  if (text(order, "status") != "ready" && text(order, "status") != "valid") {
+    json statuses = json::object();
+    for (const auto& url : member_or(order, "authorizations", json::array()))
+      if (url.is_string()) statuses[url.get<std::string>()] = text(fetch(ex, url, key_name), "status");
+    o.facts["authorization_status"] = statuses;
+  }
   op::signed_post(ex, o, text(order, "finalize"), json{{"csr", jose::base64url_encode(*csr)}}, key_name, true);
   // What became of the order: a refused CSR should leave it ready (§7.4),
   // an accepted one should lead to a certificate unless something (such as
@@ -477,8 +502,9 @@ std::vector<OpDef> ops_orders() {
             true, authorizations},
       OpDef{"authorize",
             "answer one challenge type in every authorization of an order (payload `response`, default {}) and wait for the "
-            "outcome; `fault` names a responder misbehaviour (acmespec list --ops prints them)",
-            {"key", "order", "type", "response", "fault"}, true, authorize},
+            "outcome; `fault` names a responder misbehaviour (acmespec list --ops prints them); `only` lists the identifier "
+            "values to answer, leaving the other authorizations pending",
+            {"key", "order", "type", "response", "fault", "only"}, true, authorize},
       OpDef{"poll", "POST-as-GET a resource until its status is one of `until`", {"key", "url", "until", "resource"}, true, poll},
       OpDef{"finalize",
             "finalize an order with a CSR variant: matching, missing-name, extra-name, account-key, other-account-key, "

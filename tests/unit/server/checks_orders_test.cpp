@@ -223,6 +223,31 @@ TEST_CASE("finalize: orderNotReady and the returned order", "[orders]") {
   CHECK(judge("RFC8555-7.4-finalize-returns-order", answer(403, problem("orderNotReady"))) == Judgement::violated);
 }
 
+TEST_CASE("finalize of a partly authorized order", "[orders][security]") {
+  const std::string id = "RFC8555-7.4-finalize-refused-until-every-authz-valid";
+  auto partly = [](Observation o, const std::string& second = "pending", const std::string& after = "pending") {
+    o.facts["authorization_status"] = {{"https://ca.example/authz/1", "valid"}, {"https://ca.example/authz/2", second}};
+    o.facts["order_before"] = {{"status", "pending"}};
+    o.facts["order_after"] = {{"status", after}};
+    return o;
+  };
+  CHECK(judge(id, partly(answer(403, problem("orderNotReady")))) == Judgement::held);
+  // Issued (or accepted for processing) with a name unproven.
+  CHECK(judge(id, partly(answer(200, {{"status", "processing"}}), "pending", "processing")) == Judgement::violated);
+  CHECK(judge(id, partly(answer(200, {{"status", "valid"}}), "pending", "valid")) == Judgement::violated);
+  // Refused with another type, or "refused" while the order moved on anyway.
+  CHECK(judge(id, partly(answer(400, problem("badCSR")))) == Judgement::violated);
+  CHECK(judge(id, partly(answer(403, problem("orderNotReady")), "pending", "processing")) == Judgement::violated);
+  // An invalid second authorization is just as unproven.
+  CHECK(judge(id, partly(answer(403, problem("orderNotReady")), "invalid", "invalid")) == Judgement::held);
+  // No occasion: every authorization valid, or none, or no statuses recorded.
+  CHECK(judge(id, partly(answer(403, problem("orderNotReady")), "valid")) == Judgement::broken);
+  Observation none = answer(403, problem("orderNotReady"));
+  none.facts["authorization_status"] = {{"https://ca.example/authz/1", "pending"}, {"https://ca.example/authz/2", "pending"}};
+  CHECK(judge(id, none) == Judgement::broken);
+  CHECK(judge(id, answer(403, problem("orderNotReady"))) == Judgement::broken);
+}
+
 TEST_CASE("finalize: bad CSRs are refused", "[orders]") {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"RFC8555-7.4-finalize-csr-identifier-mismatch", "missing-name"},

@@ -186,6 +186,7 @@ Response MockCa::Impl::handle(const Request& req) {
   obs.endpoint = r.endpoint;
   obs.content_type = header_value(req, "content-type");
   obs.user_agent = header_value(req, "user-agent");
+  obs.accept = header_value(req, "accept");
   obs.body_size = req.body.size();
   std::optional<jose::FlattenedJws> jws;
   if (req.method == "POST" && req.body.size() <= 256 * 1024) {

@@ -15,6 +15,7 @@ nlohmann::json to_json(const Observation& o) {
       {"endpoint", std::string(endpoint_name(o.endpoint))},
       {"content_type", o.content_type},
       {"user_agent", o.user_agent},
+      {"accept", o.accept},
       {"body_size", o.body_size},
       {"nonce", o.nonce},
       {"jws_url", o.jws_url},

@@ -22,6 +22,7 @@ struct Observation {
   Endpoint endpoint = Endpoint::kOther;
   std::string content_type;                    // request Content-Type, "" if absent
   std::string user_agent;
+  std::string accept;                          // request Accept, "" if absent (512 bytes at most)
   std::size_t body_size = 0;
   // Parsed from a flattened JWS body when there was one.
   std::optional<nlohmann::json> protected_header;  // decoded protected header

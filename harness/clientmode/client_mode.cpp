@@ -69,6 +69,7 @@ std::string join(const std::vector<std::string>& parts, const std::string& sep) 
 
 json observation_evidence(const mockca::Observation& o) {
   json req = {{"method", o.method}, {"url", o.url}, {"headers", {{"content-type", o.content_type}, {"user-agent", o.user_agent}}}};
+  if (!o.accept.empty()) req["headers"]["accept"] = o.accept;
   if (o.protected_header) {
     json jws = {{"protected", *o.protected_header}};
     if (o.payload) jws["payload"] = o.payload_empty ? json("") : *o.payload;

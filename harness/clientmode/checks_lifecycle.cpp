@@ -1,0 +1,98 @@
+// The lifecycle around a challenge and the certificate (RFC 8555 §7.4.2,
+// §7.5.1, §8.3): what the client asks for when it downloads the
+// certificate, and how it behaves around the validation it triggered.
+#include <algorithm>
+#include <cctype>
+
+#include "clientmode/checks.hpp"
+
+namespace acmespec::clientmode {
+namespace {
+
+using engine::Judgement;
+using mockca::Endpoint;
+using mockca::Observation;
+
+constexpr const char* kPemChain = "application/pem-certificate-chain";
+
+std::string lifecycle_trim_lower(std::string_view s) {
+  std::size_t b = 0, e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  std::string out(s.substr(b, e - b));
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+// How an Accept header (RFC 9110 §12.5.1) treats the PEM chain type.
+enum class PemAccept { named, wildcard, absent, excluded };
+
+PemAccept classify_accept(const std::string& accept) {
+  if (lifecycle_trim_lower(accept).empty()) return PemAccept::absent;
+  bool wildcard = false;
+  std::size_t at = 0;
+  for (int ranges = 0; at <= accept.size() && ranges < 64; ++ranges) {
+    std::size_t comma = accept.find(',', at);
+    if (comma == std::string::npos) comma = accept.size();
+    const std::string_view range = std::string_view(accept).substr(at, comma - at);
+    at = comma + 1;
+    const std::size_t semi = range.find(';');
+    const std::string type = lifecycle_trim_lower(range.substr(0, semi));
+    bool refused = false;  // q=0 means "not acceptable"
+    if (semi != std::string_view::npos) {
+      const std::string params = lifecycle_trim_lower(range.substr(semi + 1));
+      const std::size_t q = params.find("q=");
+      if (q != std::string::npos) {
+        const std::string v = params.substr(q + 2, params.find(';', q) - q - 2);
+        refused = !v.empty() && v.find_first_not_of("0.") == std::string::npos;
+      }
+    }
+    if (refused) continue;
+    if (type == kPemChain) return PemAccept::named;
+    if (type == "*/*" || type == "application/*") wildcard = true;
+  }
+  return wildcard ? PemAccept::wildcard : PemAccept::excluded;
+}
+
+// MAY: the violation is recorded as info.  Passes when every certificate
+// download names application/pem-certificate-chain; a download with no
+// Accept or only */* (which the server answers with the PEM chain all the
+// same) and one whose Accept leaves the PEM chain out are both reported.
+Judgement accepts_pem_chain(const ClientRun& run) {
+  std::vector<std::string> ev;
+  for (const auto& o : run.observations) {
+    if (o.endpoint != Endpoint::kCertificate || o.method != "POST") continue;
+    const std::string shown = "\"" + o.accept.substr(0, 120) + "\"";
+    switch (classify_accept(o.accept)) {
+      case PemAccept::named: ev.push_back(evidence_id(o)); break;
+      case PemAccept::absent:
+        return Judgement::fail(evidence_id(o) + " downloaded the certificate without an Accept header (the PEM chain is the default)",
+                               {evidence_id(o)});
+      case PemAccept::wildcard:
+        return Judgement::fail(evidence_id(o) + " downloaded the certificate with Accept: " + shown +
+                                   ", which admits the PEM chain without asking for it",
+                               {evidence_id(o)});
+      case PemAccept::excluded:
+        return Judgement::fail(evidence_id(o) + " downloaded the certificate with Accept: " + shown + ", which leaves out " +
+                                   kPemChain,
+                               {evidence_id(o)});
+    }
+  }
+  if (ev.empty()) return Judgement::skip("the client did not download a certificate");
+  return Judgement::pass(std::to_string(ev.size()) + " certificate download(s) asked for " + kPemChain, ev);
+}
+
+std::optional<std::string> lifecycle_needs_download(const ClientScenario& sc) {
+  if (sc.client_should == Expectation::succeed || !sc.faults.certificate_mismatch.empty()) return std::nullopt;
+  return "the client is not meant to reach the certificate download in this scenario";
+}
+
+}  // namespace
+
+std::vector<ClientCheckDef> checks_lifecycle() {
+  return {
+      {"RFC8555-7.4.2-client-accepts-pem-chain", accepts_pem_chain, lifecycle_needs_download},
+  };
+}
+
+}  // namespace acmespec::clientmode

@@ -41,7 +41,8 @@ const OpDef* find_op(const std::string& name);
 
 std::vector<OpDef> ops_basic();       // directory, nonces, get, post-as-get
 std::vector<OpDef> ops_accounts();    // new-account, account update, key change, deactivation
-std::vector<OpDef> ops_orders();      // new-order, authorizations, challenges, finalize, certificate, revoke
+std::vector<OpDef> ops_orders();      // new-order, new-authz, authorizations, finalize, certificate, revoke
+std::vector<OpDef> ops_challenges();  // authorize (answer challenges, with responder faults), poll
 
 // Helpers shared by the op files.
 namespace op {
@@ -56,6 +57,14 @@ void signed_post(ServerExecutor& ex, Observation& o, const std::string& url, con
 // (a step that mutates on purpose never fails: rejection is its point).
 OpResult finish(const Observation& o, std::vector<int> ok_statuses, const std::string& what);
 std::string arg_string(const nlohmann::json& args, const char* name, const std::string& fallback = "");
+// A string member of a server-supplied object, or "" (a hostile answer with
+// the wrong types must not throw out of an op).
+std::string text(const nlohmann::json& obj, const char* name);
+// A member of `obj`, or `fallback` when `obj` is no object or lacks it.
+nlohmann::json member_or(const nlohmann::json& obj, const char* name, nlohmann::json fallback);
+// One POST-as-GET recorded as a side exchange (not the main one): the parsed
+// body of a 200 answer, else null.
+nlohmann::json fetch(ServerExecutor& ex, const std::string& url, const std::string& key_name);
 }  // namespace op
 
 }  // namespace acmespec::server

@@ -13,6 +13,31 @@ using nlohmann::json;
 
 namespace op {
 
+// A string member of a server-supplied object, or "" (a hostile answer with
+// the wrong types must not throw out of an op).
+std::string text(const json& obj, const char* name) {
+  if (!obj.is_object()) return {};
+  auto it = obj.find(name);
+  return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+json member_or(const json& obj, const char* name, json fallback) {
+  if (!obj.is_object()) return fallback;
+  auto it = obj.find(name);
+  return it != obj.end() ? *it : fallback;
+}
+
+// One POST-as-GET recorded as a side exchange (not the main one).
+json fetch(ServerExecutor& ex, const std::string& url, const std::string& key_name) {
+  auto key = ex.key(key_name);
+  auto acct = ex.state().accounts.find(key_name);
+  if (!key || acct == ex.state().accounts.end()) return nullptr;
+  client::Posted p = ex.session().post(url, std::nullopt, client::Signer{key->get(), acct->second});
+  if (!p.exchange.response || p.exchange.response->status != 200) return nullptr;
+  auto doc = parse_json(p.exchange.response->body);
+  return doc ? *doc : json();
+}
+
 std::string arg_string(const json& args, const char* name, const std::string& fallback) {
   auto it = args.find(name);
   return it != args.end() && it->is_string() ? it->get<std::string>() : fallback;
@@ -255,7 +280,7 @@ std::vector<OpDef> ops_basic() {
 const std::vector<OpDef>& all_ops() {
   static const std::vector<OpDef> all = [] {
     std::vector<OpDef> v;
-    for (auto part : {ops_basic(), ops_accounts(), ops_orders()}) v.insert(v.end(), part.begin(), part.end());
+    for (auto part : {ops_basic(), ops_accounts(), ops_orders(), ops_challenges()}) v.insert(v.end(), part.begin(), part.end());
     return v;
   }();
   return all;

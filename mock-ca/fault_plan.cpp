@@ -177,8 +177,6 @@ Result<std::vector<T>> rule_list(const json& j, const std::string& path, F parse
   return out;
 }
 
-json nth_json(const std::vector<int>& nth) { return nth; }
-
 }  // namespace
 
 std::string_view endpoint_name(Endpoint e) {
@@ -191,6 +189,18 @@ std::optional<Endpoint> parse_endpoint(std::string_view name) {
   for (const auto& [value, n] : kEndpointNames)
     if (n == name) return value;
   return std::nullopt;
+}
+
+std::string invalid_nonce_value(std::string_view seed) {
+  std::string s(seed.substr(0, 16));
+  s.resize(16, 'A');
+  return s.substr(0, 8) + "+" + s.substr(8, 4) + "/" + s.substr(12, 4) + "==";
+}
+
+bool is_base64url_text(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](unsigned char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  });
 }
 
 std::string render_hostile_body(const HostileBody& body) {
@@ -206,7 +216,7 @@ Result<FaultPlan> parse_fault_plan(const json& j) {
   if (auto s = only_members(j, "", {"errors", "delays", "order_processing_polls", "authz_pending_polls", "retry_after",
                                     "challenge_invalid", "alternate_chains", "eab_required", "terms_changed",
                                     "challenge_token", "certificate_mismatch", "hostile_body", "extra_identifiers",
-                                    "hostile_identifiers", "directory_decoy", "hostile_urls"});
+                                    "hostile_identifiers", "directory_decoy", "hostile_urls", "invalid_nonce"});
       !s)
     return s.error();
   FaultPlan plan;
@@ -319,6 +329,21 @@ Result<FaultPlan> parse_fault_plan(const json& j) {
       plan.hostile_urls.push_back(segment);
     }
   }
+  if (j.contains("invalid_nonce")) {
+    const json& x = j["invalid_nonce"];
+    if (!x.is_object()) return make_error("invalid_nonce", "expected an object with endpoint and nth");
+    if (auto s = only_members(x, "invalid_nonce", {"endpoint", "nth"}); !s) return s.error();
+    InvalidNonceFault f;
+    auto e = endpoint_member(x, "invalid_nonce");
+    if (!e) return e.error();
+    f.endpoint = *e;
+    auto nth = nth_member(x, "invalid_nonce");
+    if (!nth) return nth.error();
+    if (nth->empty())
+      return make_error("invalid_nonce.nth", "required (which answers, e.g. [1]; every answer would leave no valid nonce)");
+    f.nth = std::move(*nth);
+    plan.invalid_nonce = std::move(f);
+  }
   if (j.contains("challenge_invalid")) {
     const json& c = j["challenge_invalid"];
     if (!c.is_object()) return make_error("challenge_invalid", "expected an object with type and detail");
@@ -338,52 +363,6 @@ Result<FaultPlan> parse_fault_plan(const json& j) {
     plan.challenge_invalid = failure;
   }
   return plan;
-}
-
-json to_json(const FaultPlan& plan) {
-  json out = json::object();
-  if (!plan.errors.empty()) {
-    json list = json::array();
-    for (const auto& f : plan.errors) {
-      json e = {{"type", f.type}, {"status", f.status}};
-      if (f.endpoint) e["endpoint"] = endpoint_name(*f.endpoint);
-      if (!f.nth.empty()) e["nth"] = nth_json(f.nth);
-      if (!f.detail.empty()) e["detail"] = f.detail;
-      if (f.retry_after) e["retry_after"] = *f.retry_after;
-      list.push_back(std::move(e));
-    }
-    out["errors"] = std::move(list);
-  }
-  if (!plan.delays.empty()) {
-    json list = json::array();
-    for (const auto& f : plan.delays) {
-      json d = {{"ms", f.delay.count()}};
-      if (f.endpoint) d["endpoint"] = endpoint_name(*f.endpoint);
-      if (!f.nth.empty()) d["nth"] = nth_json(f.nth);
-      list.push_back(std::move(d));
-    }
-    out["delays"] = std::move(list);
-  }
-  if (plan.order_processing_polls) out["order_processing_polls"] = plan.order_processing_polls;
-  if (plan.authz_pending_polls) out["authz_pending_polls"] = plan.authz_pending_polls;
-  if (plan.retry_after) out["retry_after"] = *plan.retry_after;
-  if (plan.challenge_invalid)
-    out["challenge_invalid"] = {{"type", plan.challenge_invalid->type}, {"detail", plan.challenge_invalid->detail}};
-  if (plan.alternate_chains) out["alternate_chains"] = plan.alternate_chains;
-  if (plan.eab_required) out["eab_required"] = true;
-  if (plan.terms_changed) out["terms_changed"] = true;
-  if (plan.challenge_token) out["challenge_token"] = *plan.challenge_token;
-  if (!plan.certificate_mismatch.empty()) out["certificate_mismatch"] = plan.certificate_mismatch;
-  if (!plan.extra_identifiers.empty()) out["extra_identifiers"] = plan.extra_identifiers;
-  if (!plan.hostile_identifiers.empty()) out["hostile_identifiers"] = plan.hostile_identifiers;
-  if (!plan.directory_decoy.empty()) out["directory_decoy"] = plan.directory_decoy;
-  if (!plan.hostile_urls.empty()) out["hostile_urls"] = plan.hostile_urls;
-  if (plan.hostile_body) {
-    json b = {{"kind", plan.hostile_body->kind}, {"size", plan.hostile_body->size}};
-    if (plan.hostile_body->endpoint) b["endpoint"] = endpoint_name(*plan.hostile_body->endpoint);
-    out["hostile_body"] = std::move(b);
-  }
-  return out;
 }
 
 }  // namespace acmespec::mockca

@@ -16,7 +16,8 @@
 //    "extra_identifiers": ["not-requested.acmespec-hostile.test"],
 //    "hostile_identifiers": ["$(touch${IFS}x).example"],
 //    "directory_decoy": "http",
-//    "hostile_urls": [";$(touch$IFS'x')", "%1B%5D0;title%07"]}
+//    "hostile_urls": [";$(touch$IFS'x')", "%1B%5D0;title%07"],
+//    "invalid_nonce": {"endpoint": "newAccount", "nth": [1]}}
 #pragma once
 
 #include <chrono>
@@ -89,6 +90,21 @@ struct HostileBody {
 };
 std::string render_hostile_body(const HostileBody& body);
 
+// Answers whose Replay-Nonce is not base64url (RFC 8555 §6.5.1): the nth
+// matching answers that carry a nonce get invalid_nonce_value() instead of a
+// nonce from the store, so a JWS carrying it meets badNonce like any unknown
+// nonce.
+struct InvalidNonceFault {
+  std::optional<Endpoint> endpoint;  // empty = any endpoint
+  std::vector<int> nth;              // 1-based counts of matching answers that carry a nonce; never empty
+  bool operator==(const InvalidNonceFault&) const = default;
+};
+// The invalid value made from 16 base64url characters `seed`:
+// "<8 chars>+<4 chars>/<4 chars>==" ('+', '/' and '=' are outside base64url).
+std::string invalid_nonce_value(std::string_view seed);
+// True when `text` is non-empty and only base64url characters (A-Z a-z 0-9 - _).
+bool is_base64url_text(std::string_view text);
+
 struct FaultPlan {
   std::vector<ErrorFault> errors;
   std::vector<DelayFault> delays;
@@ -138,6 +154,7 @@ struct FaultPlan {
   // characters of an RFC 3986 path segment (unreserved, sub-delims, ":", "@"
   // and %XX escapes), so the URL stays valid and a client can keep going.
   std::vector<std::string> hostile_urls;
+  std::optional<InvalidNonceFault> invalid_nonce;
   bool operator==(const FaultPlan&) const = default;
 };
 

@@ -242,7 +242,14 @@ Response MockCa::Impl::handle(const Request& req) {
   if (rep.retry_after) out.headers.emplace_back("Retry-After", std::to_string(*rep.retry_after));
   const bool is_nonce = r.endpoint == Endpoint::kNewNonce;
   if (req.method == "POST" || rep.status >= 400 || is_nonce) {
-    obs.replay_nonce = c.nonces.issue(c.rng, c.now());
+    const auto& inv = c.faults.invalid_nonce;
+    if (inv && (!inv->endpoint || *inv->endpoint == r.endpoint) &&
+        matches(inv->endpoint, r.endpoint, inv->nth, ++c.invalid_nonce_hits)) {
+      obs.replay_nonce = invalid_nonce_value(detail::random_b64(c.rng, 12));  // never in the store: badNonce if used
+      obs.fault_injected = true;
+    } else {
+      obs.replay_nonce = c.nonces.issue(c.rng, c.now());
+    }
     out.headers.emplace_back("Replay-Nonce", obs.replay_nonce);
   }
   if (is_nonce || rep.status >= 400) out.headers.emplace_back("Cache-Control", "no-store");
@@ -310,6 +317,7 @@ void MockCa::set_faults(FaultPlan plan) {
   c.faults.alternate_chains = std::clamp(c.faults.alternate_chains, 0, 8);
   c.error_hits.assign(c.faults.errors.size(), 0);
   c.delay_hits.assign(c.faults.delays.size(), 0);
+  c.invalid_nonce_hits = 0;
   for (auto& [id, acct] : c.accounts) acct.agreed_current_terms = !c.faults.terms_changed;
 }
 

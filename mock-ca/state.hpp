@@ -114,6 +114,7 @@ class Core {
   MockCaConfig cfg;
   FaultPlan faults;
   std::vector<int> error_hits, delay_hits;  // per fault rule: matching requests so far
+  int invalid_nonce_hits = 0;               // answers with a nonce that the invalid_nonce fault matched
   mutable std::mutex mu;
   std::mt19937_64 rng;
   NonceStore nonces;

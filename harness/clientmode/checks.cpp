@@ -6,7 +6,7 @@ const std::vector<ClientCheckDef>& all_client_checks() {
   static const std::vector<ClientCheckDef> all = [] {
     std::vector<ClientCheckDef> out;
     for (auto part : {checks_nonce(), checks_jws(), checks_flow(), checks_hostile(), checks_challenges(),
-                      checks_lifecycle()})
+                      checks_lifecycle(), checks_faults()})
       out.insert(out.end(), part.begin(), part.end());
     return out;
   }();

@@ -54,6 +54,7 @@ std::vector<ClientCheckDef> checks_jws();
 std::vector<ClientCheckDef> checks_flow();
 std::vector<ClientCheckDef> checks_hostile();
 std::vector<ClientCheckDef> checks_challenges();  // challenge responses and directory URLs
+std::vector<ClientCheckDef> checks_faults();      // invalid nonces, reordered orders, non-certificate PEM
 std::vector<ClientCheckDef> checks_lifecycle();   // around the validation and the certificate download
 
 // Shared helpers.

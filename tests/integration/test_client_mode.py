@@ -20,10 +20,10 @@ LEGO_SCENARIOS = [
     "client-bad-nonce-first-request", "client-bad-nonce-new-order", "client-rate-limited-new-order",
     "client-server-internal-new-account", "client-order-processing", "client-authz-pending",
     "client-challenge-invalid", "client-terms-changed", "client-eab-required", "client-alternate-chains",
-    "client-several-identifiers",
+    "client-several-identifiers", "client-invalid-nonce",
 ]
 CERTBOT_SCENARIOS = [
-    "client-happy-http-01", "client-happy-dns-01", "client-happy-tls-alpn-01",
+    "client-happy-http-01", "client-happy-dns-01", "client-happy-tls-alpn-01", "client-invalid-nonce",
     "client-bad-nonce-first-request", "client-bad-nonce-twice", "client-rate-limited-always",
     "client-server-internal-new-account", "client-order-processing",
     "client-challenge-invalid", "client-terms-changed", "client-eab-required", "client-alternate-chains",

@@ -1,0 +1,93 @@
+// Client checks driven by protocol-level faults of the mock CA that a
+// correct client must see through: an invalid Replay-Nonce (RFC 8555
+// §6.5.1), an order whose lists come back in another order than requested
+// (§7.4) and a certificate download holding a PEM block that is not a
+// certificate (§11.4).
+#include <map>
+#include <set>
+
+#include "clientmode/checks.hpp"
+#include "jose/base64url.hpp"
+
+namespace acmespec::clientmode {
+namespace {
+
+using engine::Judgement;
+using mockca::Observation;
+
+std::string exit_text(const ClientRun& run) {
+  if (run.timed_out) return "timed out";
+  if (!run.exit_code) return "died from a signal";
+  return "exited with status " + std::to_string(*run.exit_code);
+}
+
+std::optional<std::string> needs_invalid_nonce(const ClientScenario& sc) {
+  if (sc.faults.invalid_nonce) return std::nullopt;
+  return "the fault plan hands out no invalid Replay-Nonce (invalid_nonce)";
+}
+
+// What a lenient base64 decoder (one that takes both alphabets and skips
+// padding and other characters) makes of an invalid nonce once it encodes
+// the bytes again as base64url.
+std::string reencoded(const std::string& nonce) {
+  std::string bytes;
+  unsigned bits = 0;
+  int count = 0;
+  for (char ch : nonce) {
+    int v = -1;
+    if (ch >= 'A' && ch <= 'Z') v = ch - 'A';
+    else if (ch >= 'a' && ch <= 'z') v = ch - 'a' + 26;
+    else if (ch >= '0' && ch <= '9') v = ch - '0' + 52;
+    else if (ch == '+' || ch == '-') v = 62;
+    else if (ch == '/' || ch == '_') v = 63;
+    if (v < 0) continue;
+    bits = (bits << 6) | static_cast<unsigned>(v);
+    count += 6;
+    if (count >= 8) {
+      count -= 8;
+      bytes.push_back(static_cast<char>((bits >> count) & 0xff));
+    }
+  }
+  return jose::base64url_encode(bytes);
+}
+
+Judgement ignores_invalid_nonce(const ClientRun& run) {
+  std::map<std::string, std::string> invalid;  // exact value -> itself, re-encoded form -> the value it came from
+  std::set<std::string> values;
+  std::string first;
+  for (const auto& o : run.observations) {
+    if (auto it = invalid.find(o.nonce); is_signed(o) && it != invalid.end()) {
+      const bool exact = it->second == o.nonce;
+      return Judgement::fail("signed request " + evidence_id(o) + " (" + std::string(mockca::endpoint_name(o.endpoint)) +
+                                 ") carries the invalid Replay-Nonce \"" + it->second + "\"" +
+                                 (exact ? " as its nonce" : " decoded and re-encoded as \"" + o.nonce + "\""),
+                             {evidence_id(o)});
+    }
+    if (!o.replay_nonce.empty() && !mockca::is_base64url_text(o.replay_nonce)) {
+      values.insert(o.replay_nonce);
+      invalid.emplace(o.replay_nonce, o.replay_nonce);
+      invalid.emplace(reencoded(o.replay_nonce), o.replay_nonce);
+      if (first.empty()) first = evidence_id(o);
+    }
+  }
+  if (values.empty()) return Judgement::skip("the mock CA handed out no invalid Replay-Nonce in this run");
+  const std::string count = std::to_string(values.size()) + " invalid Replay-Nonce value" + (values.size() == 1 ? "" : "s");
+  if (run.exit_code != 0 || !certificate_downloaded(run))
+    return Judgement::fail("the client did not use the " + count + " (first in " + first +
+                               ") but did not carry on without them either: it " + exit_text(run) +
+                               (certificate_downloaded(run) ? "" : " without downloading a certificate"),
+                           {first});
+  return Judgement::pass("the client never sent the " + count + " (first in " + first +
+                             ") and completed issuance with valid nonces",
+                         {first});
+}
+
+}  // namespace
+
+std::vector<ClientCheckDef> checks_faults() {
+  return {
+      {"RFC8555-6.5.1-client-ignores-invalid-nonce", ignores_invalid_nonce, needs_invalid_nonce},
+  };
+}
+
+}  // namespace acmespec::clientmode

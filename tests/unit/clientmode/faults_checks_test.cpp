@@ -1,0 +1,124 @@
+// Checks driven by the invalid_nonce, order_reorder and certificate_extra_pem
+// faults, on hand-built runs; and the fault plan knobs behind them.
+#include "fixture.hpp"
+#include "clientmode/scenario.hpp"
+#include "mock-ca/fault_plan.hpp"
+
+using acmespec::engine::Judgement;
+using acmespec::mockca::parse_fault_plan;
+using acmespec::mockca::to_json;
+using fixture::Endpoint;
+using fixture::Log;
+using nlohmann::json;
+
+namespace {
+
+const std::string kInvalidNonce = "RFC8555-6.5.1-client-ignores-invalid-nonce";
+const std::string kBadValue = "abcdEFGH+ijkl/mnoq==";
+
+std::string fault_plan_error(const json& j) {
+  auto r = parse_fault_plan(j);
+  REQUIRE_FALSE(r.ok());
+  return r.error().to_string();
+}
+
+// A happy run in which the newAccount answer handed out an invalid nonce.
+// `sends`: the nonce the client signs its next newOrder with ("" = it fetches a fresh one).
+Log invalid_nonce_log(const std::string& sends) {
+  Log l;
+  l.add(Endpoint::kDirectory, "GET", 0.0);
+  l.add(Endpoint::kNewNonce, "HEAD", 0.1);
+  auto& acct = l.post(Endpoint::kNewAccount, 0.2, {{"termsOfServiceAgreed", true}});
+  acct.status = 201;
+  acct.replay_nonce = kBadValue;
+  acct.fault_injected = true;
+  if (!sends.empty()) {
+    auto& refused = l.post(Endpoint::kNewOrder, 0.3, {{"identifiers", json::array()}});
+    refused.nonce = sends;
+    refused.status = 400;
+    refused.problem_type = "badNonce";
+  } else {
+    l.add(Endpoint::kNewNonce, "HEAD", 0.3);
+  }
+  l.post(Endpoint::kNewOrder, 0.4, {{"identifiers", json::array()}}).status = 201;
+  l.post_as_get(Endpoint::kAuthorization, 0.5).resource_status = "valid";
+  l.post(Endpoint::kFinalize, 0.6, {{"csr", "..."}}).resource_status = "valid";
+  l.post_as_get(Endpoint::kCertificate, 0.7);
+  return l;
+}
+
+}  // namespace
+
+TEST_CASE("fault plan: invalid_nonce parses, round-trips and refuses bad values") {
+  auto plan = parse_fault_plan(json::parse(R"({"invalid_nonce": {"endpoint": "newAccount", "nth": [1, 3]}})"));
+  REQUIRE(plan.ok());
+  REQUIRE(plan->invalid_nonce.has_value());
+  CHECK(plan->invalid_nonce->endpoint == Endpoint::kNewAccount);
+  CHECK(plan->invalid_nonce->nth == std::vector<int>{1, 3});
+  auto again = parse_fault_plan(to_json(*plan));
+  REQUIRE(again.ok());
+  CHECK(*again == *plan);
+  CHECK(fault_plan_error(json::parse(R"({"invalid_nonce": true})")).rfind("invalid_nonce: expected an object", 0) == 0);
+  CHECK(fault_plan_error(json::parse(R"({"invalid_nonce": {"endpoint": "newAccount"}})")).rfind("invalid_nonce.nth: required", 0) == 0);
+  CHECK(fault_plan_error(json::parse(R"({"invalid_nonce": {"nth": [0]}})")).rfind("invalid_nonce.nth[0]:", 0) == 0);
+  CHECK(fault_plan_error(json::parse(R"({"invalid_nonce": {"nth": [1], "endpoint": "nonce"}})"))
+            .rfind("invalid_nonce.endpoint: unknown endpoint", 0) == 0);
+  CHECK(fault_plan_error(json::parse(R"({"invalid_nonce": {"nth": [1], "value": "x"}})")).rfind("invalid_nonce.value: unknown member", 0) == 0);
+}
+
+TEST_CASE("invalid nonce value and the base64url test") {
+  const auto v = acmespec::mockca::invalid_nonce_value("ABCDEFGHIJKLMNOP");
+  CHECK(v == "ABCDEFGH+IJKL/MNOP==");
+  CHECK_FALSE(acmespec::mockca::is_base64url_text(v));
+  CHECK(acmespec::mockca::is_base64url_text("abc-_09XYZ"));
+  CHECK_FALSE(acmespec::mockca::is_base64url_text(""));
+  CHECK_FALSE(acmespec::mockca::is_base64url_text("ab c"));
+}
+
+TEST_CASE("client ignores invalid nonce: pass when it fetched a fresh one and completed") {
+  auto l = invalid_nonce_log("");
+  auto j = fixture::judge(kInvalidNonce, l.run);
+  CHECK(j.kind == Judgement::held);
+  CHECK(j.evidence == std::vector<std::string>{"obs-3"});
+}
+
+TEST_CASE("client ignores invalid nonce: fail when a later JWS carries the exact value") {
+  auto l = invalid_nonce_log(kBadValue);
+  auto j = fixture::judge(kInvalidNonce, l.run);
+  CHECK(j.kind == Judgement::violated);
+  CHECK(j.message.find(kBadValue + "\" as its nonce") != std::string::npos);
+  CHECK(j.evidence == std::vector<std::string>{"obs-4"});
+}
+
+TEST_CASE("client ignores invalid nonce: fail when a later JWS carries the value decoded and re-encoded as base64url") {
+  // The last character's low bits do not fit a whole byte and come back as zero.
+  auto l = invalid_nonce_log("abcdEFGH-ijkl_mnog");
+  auto j = fixture::judge(kInvalidNonce, l.run);
+  CHECK(j.kind == Judgement::violated);
+  CHECK(j.message.find("re-encoded as \"abcdEFGH-ijkl_mnog\"") != std::string::npos);
+  // Another unknown nonce is not this check's business.
+  l = invalid_nonce_log("abcdEFGHijklmnop");
+  CHECK(fixture::judge(kInvalidNonce, l.run).kind == Judgement::held);
+}
+
+TEST_CASE("client ignores invalid nonce: fail when the client gave up instead of ignoring it") {
+  Log l;
+  l.add(Endpoint::kNewNonce, "HEAD", 0.1);
+  auto& acct = l.post(Endpoint::kNewAccount, 0.2, {{"termsOfServiceAgreed", true}});
+  acct.replay_nonce = kBadValue;
+  l.run.exit_code = 1;
+  auto j = fixture::judge(kInvalidNonce, l.run);
+  CHECK(j.kind == Judgement::violated);
+  CHECK(j.message.find("exited with status 1") != std::string::npos);
+}
+
+TEST_CASE("client ignores invalid nonce: skip when every nonce was valid; unfit without the knob") {
+  CHECK(fixture::judge(kInvalidNonce, Log::happy().run).kind == Judgement::not_applicable);
+  const auto* def = acmespec::clientmode::find_client_check(kInvalidNonce);
+  REQUIRE(def != nullptr);
+  REQUIRE(def->unfit);
+  acmespec::clientmode::ClientScenario sc;
+  CHECK(def->unfit(sc).has_value());
+  sc.faults.invalid_nonce = acmespec::mockca::InvalidNonceFault{std::nullopt, {1}};
+  CHECK_FALSE(def->unfit(sc).has_value());
+}

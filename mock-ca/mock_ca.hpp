@@ -49,6 +49,12 @@ struct VaConfig {
   std::chrono::milliseconds timeout{5000};
   int workers = 2;                      // validation threads
   std::size_t queue_limit = 1000;       // pending validations beyond this are refused
+  // Each validation waits this long (at most 30 s) before its first attempt, so
+  // that what a client does before the validation request arrives can be seen.
+  std::chrono::milliseconds start_delay{0};
+  // Called on a VA worker as each validation makes its first attempt
+  // (challenge type, identifier); empty = not reported.
+  std::function<void(const std::string& type, const std::string& identifier)> on_attempt;
 };
 
 struct MockCaConfig {

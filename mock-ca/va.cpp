@@ -115,7 +115,12 @@ void Validator::work() {
       if (stopping_) return;
       job = std::move(queue_.front());
       queue_.pop_front();
+      if (config_.start_delay.count() > 0 &&
+          cv_.wait_for(lock, std::min<std::chrono::milliseconds>(config_.start_delay, std::chrono::seconds(30)),
+                       [this] { return stopping_; }))
+        return;
     }
+    if (config_.on_attempt) config_.on_attempt(job.type, job.identifier.value);
     auto result = validate(config_, job);
     if (job.done) job.done(std::move(result));
   }

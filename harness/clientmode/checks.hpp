@@ -4,6 +4,7 @@
 // look at: checks_nonce.cpp, checks_jws.cpp, checks_flow.cpp.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -35,6 +36,14 @@ struct ClientRun {
   std::vector<std::string> canaries;
   // directory_decoy only: connections that reached the decoy listener.
   std::vector<std::string> decoy_hits;
+  // The first attempt of each validation the mock CA's VA made (after the
+  // scenario's validation_delay), as the VA reported it.
+  struct ValidationAttempt {
+    std::string type, identifier;
+    std::chrono::system_clock::time_point at;
+  };
+  std::vector<ValidationAttempt> validation_attempts;
+  int validation_delay_s = 0;
 };
 
 struct ClientCheckDef {

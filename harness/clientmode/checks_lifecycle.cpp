@@ -3,6 +3,7 @@
 // certificate, and how it behaves around the validation it triggered.
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 
 #include "clientmode/checks.hpp"
 
@@ -12,6 +13,7 @@ namespace {
 using engine::Judgement;
 using mockca::Endpoint;
 using mockca::Observation;
+using RunAttempt = ClientRun::ValidationAttempt;
 
 constexpr const char* kPemChain = "application/pem-certificate-chain";
 
@@ -87,11 +89,73 @@ std::optional<std::string> lifecycle_needs_download(const ClientScenario& sc) {
   return "the client is not meant to reach the certificate download in this scenario";
 }
 
+std::string lifecycle_secs(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f s", s);
+  return buf;
+}
+
+bool lifecycle_is_poll(const Observation& o) {
+  if (o.endpoint != Endpoint::kAuthorization && o.endpoint != Endpoint::kChallenge) return false;
+  return o.method == "GET" || o.method == "HEAD" || (o.method == "POST" && o.payload_empty);
+}
+
+// §7.5.1: where the client can see the validation request (its own HTTP-01
+// or TLS-ALPN-01 listener), it should not poll before that request arrives.
+// The scenario's validation_delay holds the VA back, so polls between the
+// client's challenge response and the VA's first attempt are visible.
+Judgement waits_for_validation(const ClientRun& run) {
+  const auto& obs = run.observations;
+  const Observation* answer = nullptr;
+  for (const auto& o : obs)
+    if (o.endpoint == Endpoint::kChallenge && o.method == "POST" && o.payload && o.payload->is_object()) {
+      answer = &o;
+      break;
+    }
+  if (!answer) return Judgement::skip("the client never responded to a challenge");
+  const RunAttempt* first = nullptr;
+  for (const auto& v : run.validation_attempts)
+    if (v.at >= answer->at && (!first || v.at < first->at)) first = &v;
+  if (!first) return Judgement::skip("the mock CA's VA made no validation attempt after the client's response");
+  std::vector<std::string> early;
+  double first_gap = 0;
+  for (const auto& o : obs) {
+    if (o.seq <= answer->seq || !lifecycle_is_poll(o)) continue;
+    if (o.at >= first->at) break;
+    if (early.empty()) first_gap = seconds_between(*answer, o);
+    early.push_back(evidence_id(o));
+  }
+  const double wait = std::chrono::duration<double>(first->at - answer->at).count();
+  if (!early.empty()) {
+    std::vector<std::string> ev = {evidence_id(*answer)};
+    ev.insert(ev.end(), early.begin(), early.begin() + std::min<std::size_t>(early.size(), 10));
+    return Judgement::fail(std::to_string(early.size()) + " poll(s) of the authorization or challenge came before the " +
+                               first->type + " validation request for " + first->identifier + " (" + lifecycle_secs(wait) +
+                               " after the response " + evidence_id(*answer) + "), the first " + lifecycle_secs(first_gap) +
+                               " after the response (" + early.front() + ")",
+                           ev);
+  }
+  return Judgement::pass("no poll between the response " + evidence_id(*answer) + " and the " + first->type +
+                             " validation request " + lifecycle_secs(wait) + " later",
+                         {evidence_id(*answer)});
+}
+
+std::optional<std::string> lifecycle_needs_visible_validation(const ClientScenario& sc) {
+  if (sc.challenge != "http-01" && sc.challenge != "tls-alpn-01")
+    return "with " + sc.challenge + " the client does not receive the validation request itself";
+  if (sc.validation_delay_s < 1)
+    return "without validation_delay the VA's request follows the response within milliseconds, leaving nothing to judge";
+  if (sc.identifiers.size() != 1) return "the scenario orders more than one name";
+  if (sc.faults.challenge_invalid) return "the fault plan fails validations without a VA request (challenge_invalid)";
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::vector<ClientCheckDef> checks_lifecycle() {
   return {
       {"RFC8555-7.4.2-client-accepts-pem-chain", accepts_pem_chain, lifecycle_needs_download},
+      {"RFC8555-7.5.1-client-waits-for-validation", waits_for_validation, lifecycle_needs_visible_validation},
   };
 }
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <mutex>
 #include <thread>
 
 #include "clientmode/decoy.hpp"
@@ -26,6 +27,13 @@ struct ClientExecutor::Live {
   std::unique_ptr<mockca::MockCaServer> ca;
   std::unique_ptr<SiteServer> site;  // http-01-webroot: serves {webroot} on {http_port}
   std::unique_ptr<DecoyListener> decoy;  // directory_decoy: where the hostile directory points
+  // The VA's first attempts, reported from its workers (shared: the VA may
+  // outlive a run that ended early).
+  struct Attempts {
+    std::mutex mu;
+    std::vector<ClientRun::ValidationAttempt> list;
+  };
+  std::shared_ptr<Attempts> attempts = std::make_shared<Attempts>();
 };
 
 namespace {
@@ -227,6 +235,11 @@ engine::StepRun ClientExecutor::run(const engine::Step&, const json&, engine::Va
   mc.ca.va.tls_port = *tls_port;
   mc.ca.va.dns_server = "127.0.0.1:" + std::to_string(live_->responders->dns_port());
   mc.ca.faults = sc.faults;
+  mc.ca.va.start_delay = std::chrono::seconds(sc.validation_delay_s);
+  mc.ca.va.on_attempt = [attempts = live_->attempts](const std::string& type, const std::string& identifier) {
+    std::lock_guard lock(attempts->mu);
+    if (attempts->list.size() < 1000) attempts->list.push_back({type, identifier, std::chrono::system_clock::now()});
+  };
   if (!sc.faults.directory_decoy.empty()) {
     const bool http = sc.faults.directory_decoy == "http";
     auto decoy = DecoyListener::start(http ? "127.0.0.1" : "127.0.0.2");
@@ -333,6 +346,11 @@ engine::StepRun ClientExecutor::run(const engine::Step&, const json&, engine::Va
   if (auto at = output.find(eab_key); at != std::string::npos) output.replace(at, eab_key.size(), "[redacted]");
   run_.output = output;
   run_.observations = live_->ca->ca().observations();
+  {
+    std::lock_guard lock(live_->attempts->mu);
+    run_.validation_attempts = live_->attempts->list;
+  }
+  run_.validation_delay_s = sc.validation_delay_s;
   json status = result->exit_code ? json(*result->exit_code) : json(nullptr);
   process_evidence_ = {{"id", "client-process"},
                        {"duration_ms", result->duration.count()},
@@ -346,6 +364,13 @@ engine::StepRun ClientExecutor::run(const engine::Step&, const json&, engine::Va
   if (run_.webroot) process_evidence_["site_changes"] = run_.site_changes;
   if (!run_.canaries.empty()) process_evidence_["canaries"] = run_.canaries;
   if (live_->decoy) process_evidence_["decoy_hits"] = run_.decoy_hits;
+  if (sc.validation_delay_s > 0) {
+    json attempts = json::array();
+    for (const auto& v : run_.validation_attempts)
+      attempts.push_back({{"type", v.type}, {"identifier", v.identifier}, {"at", engine::format_utc(v.at)}});
+    process_evidence_["validation_delay_s"] = sc.validation_delay_s;
+    process_evidence_["validation_attempts"] = attempts;
+  }
   if (result->timed_out)
     process_evidence_["error"] = "killed after the " + std::to_string(po.timeout.count() / 1000) + " s timeout";
   return out;

@@ -60,7 +60,8 @@ Result<ClientScenario> parse_inner(const json& doc, const std::string& file, con
   if (!doc.is_object()) return make_error("", "a client scenario is a JSON object");
   static const std::vector<std::string> members = {"id",         "title",      "description", "suites",
                                                    "sections",   "faults",     "challenge",   "identifiers",
-                                                   "expect",     "client_should", "timeout"};
+                                                   "expect",     "client_should", "timeout",
+                                                   "validation_delay"};
   for (const auto& item : doc.items())
     if (std::find(members.begin(), members.end(), item.key()) == members.end())
       return make_error(item.key(), "unknown member of a client scenario");
@@ -114,6 +115,12 @@ Result<ClientScenario> parse_inner(const json& doc, const std::string& file, con
     if (!t.is_number_integer() || t.get<long long>() < 1 || t.get<long long>() > 3600)
       return make_error("timeout", "expected whole seconds from 1 to 3600");
     sc.timeout_s = t.get<int>();
+  }
+  if (doc.contains("validation_delay")) {
+    const json& d = doc["validation_delay"];
+    if (!d.is_number_integer() || d.get<long long>() < 0 || d.get<long long>() > 10)
+      return make_error("validation_delay", "expected whole seconds from 0 to 10");
+    sc.validation_delay_s = d.get<int>();
   }
   auto expect = string_list(doc, "expect", true);
   if (!expect) return expect.error();

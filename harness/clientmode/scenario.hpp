@@ -34,6 +34,7 @@ struct ClientScenario {
   std::vector<std::string> expect;       // client check ids
   Expectation client_should = Expectation::succeed;
   int timeout_s = 0;                     // the client's time limit here; 0 = the profile's or --timeout
+  int validation_delay_s = 0;            // the mock CA's VA waits this long before each validation (0-10 s)
 };
 
 const std::vector<std::string>& challenge_types();

@@ -20,13 +20,14 @@ LEGO_SCENARIOS = [
     "client-bad-nonce-first-request", "client-bad-nonce-new-order", "client-rate-limited-new-order",
     "client-server-internal-new-account", "client-order-processing", "client-authz-pending",
     "client-challenge-invalid", "client-terms-changed", "client-eab-required", "client-alternate-chains",
-    "client-several-identifiers", "client-invalid-nonce",
+    "client-several-identifiers", "client-invalid-nonce", "client-validation-delayed-http-01", "client-validation-delayed-tls-alpn-01",
 ]
 CERTBOT_SCENARIOS = [
     "client-happy-http-01", "client-happy-dns-01", "client-happy-tls-alpn-01", "client-invalid-nonce",
     "client-bad-nonce-first-request", "client-bad-nonce-twice", "client-rate-limited-always",
     "client-server-internal-new-account", "client-order-processing",
     "client-challenge-invalid", "client-terms-changed", "client-eab-required", "client-alternate-chains",
+    "client-validation-delayed-http-01",
 ]
 
 
@@ -79,6 +80,10 @@ def test_lego_profile(run_acmespec, tmp_path):
     assert checks["client-challenge-invalid"]["RFC8555-6.7-client-fails-visibly"]["outcome"] == "pass"
     assert checks["client-eab-required"]["RFC8555-7.4.2-client-completes-issuance"]["outcome"] == "pass"
     assert len(record["scenarios"]) == len(LEGO_SCENARIOS)
+    # The VA held its request back 3 s and reported when it came, as evidence.
+    delayed = next(s for s in record["scenarios"] if s["id"] == "client-validation-delayed-http-01")
+    process = delayed["exchanges"][0]
+    assert process["validation_delay_s"] == 3 and len(process["validation_attempts"]) == 1
 
 
 @pytest.mark.skipif(shutil.which("certbot") is None, reason="certbot is not installed")

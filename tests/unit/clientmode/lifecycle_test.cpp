@@ -1,5 +1,7 @@
 // Client checks around the validation and the certificate download
 // (checks_lifecycle.cpp) over constructed runs.
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 #include "clientmode/scenario.hpp"
@@ -73,4 +75,68 @@ TEST_CASE("pem-chain check: MAY level, skipped without a download, unfit where i
   CHECK(refused.error().to_string().find("certificate download") != std::string::npos);
   failing["faults"] = {{"certificate_mismatch", "key"}};
   CHECK(cm::parse_client_scenario(failing, "c.json", fixture::catalogue()).ok());
+}
+
+namespace {
+
+const std::string kWaitCheck = "RFC8555-7.5.1-client-waits-for-validation";
+
+// A happy run whose VA attempt came `va_at` seconds after kT0 (the challenge response is at 0.5 s).
+acmespec::clientmode::ClientRun with_attempt(Log l, double va_at) {
+  l.run.validation_delay_s = 3;
+  l.run.validation_attempts.push_back(
+      {"http-01", "a.acmespec.test", fixture::kT0 + std::chrono::milliseconds(static_cast<long>(va_at * 1000))});
+  return l.run;
+}
+
+}  // namespace
+
+TEST_CASE("waits-for-validation: no poll before the validation request passes") {
+  // The happy log polls at 1.5 s; the VA came at 1.2 s.
+  const auto j = judge(kWaitCheck, with_attempt(Log::happy(), 1.2));
+  CHECK(j.kind == Judgement::held);
+  CHECK(j.message.find("0.70 s later") != std::string::npos);
+}
+
+TEST_CASE("waits-for-validation: polls before the validation request are reported with evidence") {
+  Log l = Log::happy();
+  l.post_as_get(Endpoint::kChallenge, 0.6).resource_status = "processing";
+  l.post_as_get(Endpoint::kAuthorization, 1.0).resource_status = "pending";
+  // Sorted by time: the fixture appends, so rebuild in order.
+  std::sort(l.run.observations.begin(), l.run.observations.end(),
+            [](const auto& a, const auto& b) { return a.at < b.at; });
+  for (std::size_t i = 0; i < l.run.observations.size(); ++i) l.run.observations[i].seq = i + 1;
+  const auto j = judge(kWaitCheck, with_attempt(l, 3.5));
+  CHECK(j.kind == Judgement::violated);
+  CHECK(j.message.rfind("3 poll(s)", 0) == 0);  // 0.6, 1.0 and the happy log's 1.5
+  CHECK(j.message.find("the first 0.10 s after the response") != std::string::npos);
+  CHECK(j.evidence.size() == 4);
+}
+
+TEST_CASE("waits-for-validation: skipped without a response or a VA attempt; unfit without a visible, delayed validation") {
+  CHECK(judge(kWaitCheck, Log::happy().run).kind == Judgement::not_applicable);
+  Log silent;
+  silent.post(Endpoint::kNewOrder, 0.1).status = 201;
+  CHECK(judge(kWaitCheck, with_attempt(silent, 1.0)).kind == Judgement::not_applicable);
+  // An attempt before the response belongs to something else.
+  CHECK(judge(kWaitCheck, with_attempt(Log::happy(), 0.2)).kind == Judgement::not_applicable);
+
+  namespace cm = acmespec::clientmode;
+  auto doc = lifecycle_doc(kWaitCheck);
+  doc["validation_delay"] = 3;
+  CHECK(cm::parse_client_scenario(doc, "c.json", fixture::catalogue()).ok());
+  doc["challenge"] = "tls-alpn-01";
+  CHECK(cm::parse_client_scenario(doc, "c.json", fixture::catalogue()).ok());
+  doc["challenge"] = "dns-01";
+  auto dns = cm::parse_client_scenario(doc, "c.json", fixture::catalogue());
+  REQUIRE_FALSE(dns.ok());
+  CHECK(dns.error().to_string().find("does not receive the validation request") != std::string::npos);
+  auto no_delay = cm::parse_client_scenario(lifecycle_doc(kWaitCheck), "c.json", fixture::catalogue());
+  REQUIRE_FALSE(no_delay.ok());
+  CHECK(no_delay.error().to_string().find("without validation_delay") != std::string::npos);
+  doc["challenge"] = "http-01";
+  doc["validation_delay"] = 11;
+  auto too_long = cm::parse_client_scenario(doc, "c.json", fixture::catalogue());
+  REQUIRE_FALSE(too_long.ok());
+  CHECK(too_long.error().to_string().find("validation_delay") != std::string::npos);
 }

@@ -216,7 +216,8 @@ Result<FaultPlan> parse_fault_plan(const json& j) {
   if (auto s = only_members(j, "", {"errors", "delays", "order_processing_polls", "authz_pending_polls", "retry_after",
                                     "challenge_invalid", "alternate_chains", "eab_required", "terms_changed",
                                     "challenge_token", "certificate_mismatch", "hostile_body", "extra_identifiers",
-                                    "hostile_identifiers", "directory_decoy", "hostile_urls", "invalid_nonce"});
+                                    "hostile_identifiers", "directory_decoy", "hostile_urls", "invalid_nonce",
+                                    "order_reorder"});
       !s)
     return s.error();
   FaultPlan plan;
@@ -343,6 +344,13 @@ Result<FaultPlan> parse_fault_plan(const json& j) {
       return make_error("invalid_nonce.nth", "required (which answers, e.g. [1]; every answer would leave no valid nonce)");
     f.nth = std::move(*nth);
     plan.invalid_nonce = std::move(f);
+  }
+  if (j.contains("order_reorder")) {
+    auto m = text(j["order_reorder"], "order_reorder");
+    if (!m) return m.error();
+    if (*m != "reverse" && *m != "mismatch")
+      return make_error("order_reorder", "expected \"reverse\" or \"mismatch\", got \"" + *m + "\"");
+    plan.order_reorder = *m;
   }
   if (j.contains("challenge_invalid")) {
     const json& c = j["challenge_invalid"];

@@ -17,7 +17,8 @@
 //    "hostile_identifiers": ["$(touch${IFS}x).example"],
 //    "directory_decoy": "http",
 //    "hostile_urls": [";$(touch$IFS'x')", "%1B%5D0;title%07"],
-//    "invalid_nonce": {"endpoint": "newAccount", "nth": [1]}}
+//    "invalid_nonce": {"endpoint": "newAccount", "nth": [1]},
+//    "order_reorder": "mismatch"}
 #pragma once
 
 #include <chrono>
@@ -155,6 +156,14 @@ struct FaultPlan {
   // and %XX escapes), so the URL stays valid and a client can keep going.
   std::vector<std::string> hostile_urls;
   std::optional<InvalidNonceFault> invalid_nonce;
+  // Orders of two or more names list their identifiers and authorizations
+  // in another order than the newOrder request: "reverse" reverses both
+  // lists (identifiers[i] still goes with authorizations[i]), "mismatch"
+  // reverses the identifiers and rotates the authorizations left by one,
+  // so that for three or more names no index pairs an identifier with its
+  // authorization (RFC 8555 §7.1.3 promises no correspondence).  Empty = the
+  // request's order.
+  std::string order_reorder;
   bool operator==(const FaultPlan&) const = default;
 };
 

@@ -49,6 +49,7 @@ json to_json(const FaultPlan& plan) {
     if (plan.invalid_nonce->endpoint) n["endpoint"] = endpoint_name(*plan.invalid_nonce->endpoint);
     out["invalid_nonce"] = std::move(n);
   }
+  if (!plan.order_reorder.empty()) out["order_reorder"] = plan.order_reorder;
   if (plan.hostile_body) {
     json b = {{"kind", plan.hostile_body->kind}, {"size", plan.hostile_body->size}};
     if (plan.hostile_body->endpoint) b["endpoint"] = endpoint_name(*plan.hostile_body->endpoint);

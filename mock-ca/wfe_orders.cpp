@@ -141,6 +141,12 @@ Reply Core::new_order(Authed& a) {
     o.authz_ids.push_back(z.id);
     authzs.emplace(z.id, std::move(z));
   }
+  // The order_reorder fault: lists in another order than the request's.
+  if (o.identifiers.size() >= 2 && !faults.order_reorder.empty()) {
+    std::reverse(o.identifiers.begin(), o.identifiers.end());
+    if (faults.order_reorder == "reverse") std::reverse(o.authz_ids.begin(), o.authz_ids.end());
+    else std::rotate(o.authz_ids.begin(), o.authz_ids.begin() + 1, o.authz_ids.end());
+  }
   a.account->orders.push_back(o.id);
   created.push_back({true, o.id});
   auto& stored = orders.emplace(o.id, std::move(o)).first->second;

@@ -82,11 +82,53 @@ Judgement ignores_invalid_nonce(const ClientRun& run) {
                          {first});
 }
 
+std::optional<std::string> needs_reorder(const ClientScenario& sc) {
+  if (sc.faults.order_reorder.empty()) return "the fault plan keeps the order's lists in request order (order_reorder)";
+  if (sc.identifiers.size() < 2) return "the scenario's orders name one identifier, which no reordering changes";
+  return std::nullopt;
+}
+
+Judgement no_order_sort_assumption(const ClientRun& run) {
+  if (run.identifiers.size() < 2) return Judgement::skip("the order named one identifier");
+  int answered = 0;
+  const Observation* finalize = nullptr;
+  for (const auto& o : run.observations) {
+    const bool authz_or_chall = o.endpoint == mockca::Endpoint::kAuthorization || o.endpoint == mockca::Endpoint::kChallenge;
+    if (authz_or_chall && o.resource_status == "invalid")
+      return Judgement::fail(std::string(mockca::endpoint_name(o.endpoint)) + " " + evidence_id(o) +
+                                 " went invalid: the response the client provisioned did not match that authorization's identifier",
+                             {evidence_id(o)});
+    if (o.endpoint == mockca::Endpoint::kChallenge && is_signed(o) && !o.payload_empty) ++answered;
+    if (o.endpoint == mockca::Endpoint::kFinalize && is_signed(o) && !o.csr_names.empty()) finalize = &o;
+  }
+  if (finalize) {
+    const std::set<std::string> want(run.identifiers.begin(), run.identifiers.end());
+    const std::set<std::string> got(finalize->csr_names.begin(), finalize->csr_names.end());
+    if (want != got) {
+      std::string names;
+      for (const auto& n : finalize->csr_names) names += (names.empty() ? "" : ", ") + n;
+      return Judgement::fail("the CSR of " + evidence_id(*finalize) + " names " + names + ", not the " +
+                                 std::to_string(want.size()) + " names of the order",
+                             {evidence_id(*finalize)});
+    }
+  }
+  if (run.exit_code != 0 || !certificate_downloaded(run))
+    return Judgement::fail("with the order's identifiers and authorizations in another order than requested, the client " +
+                           exit_text(run) + (certificate_downloaded(run) ? "" : " without downloading a certificate") +
+                           " after answering " + std::to_string(answered) + " challenges");
+  std::vector<std::string> ev;
+  if (finalize) ev.push_back(evidence_id(*finalize));
+  return Judgement::pass("the client answered " + std::to_string(answered) + " challenges, none went invalid, and finalized the " +
+                             std::to_string(run.identifiers.size()) + " names of an order listed in another order than requested",
+                         ev);
+}
+
 }  // namespace
 
 std::vector<ClientCheckDef> checks_faults() {
   return {
       {"RFC8555-6.5.1-client-ignores-invalid-nonce", ignores_invalid_nonce, needs_invalid_nonce},
+      {"RFC8555-7.4-client-no-order-sort-assumption", no_order_sort_assumption, needs_reorder},
   };
 }
 

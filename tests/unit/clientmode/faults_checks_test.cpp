@@ -14,6 +14,7 @@ using nlohmann::json;
 namespace {
 
 const std::string kInvalidNonce = "RFC8555-6.5.1-client-ignores-invalid-nonce";
+const std::string kReorder = "RFC8555-7.4-client-no-order-sort-assumption";
 const std::string kBadValue = "abcdEFGH+ijkl/mnoq==";
 
 std::string fault_plan_error(const json& j) {
@@ -47,7 +48,79 @@ Log invalid_nonce_log(const std::string& sends) {
   return l;
 }
 
+// A three-name issuance; `invalid_authz` makes the second authorization go invalid.
+Log reordered_log(bool invalid_authz) {
+  Log l;
+  l.run.identifiers = {"a.acmespec.test", "www.a.acmespec.test", "api.a.acmespec.test"};
+  l.add(Endpoint::kNewNonce, "HEAD", 0.1);
+  l.post(Endpoint::kNewAccount, 0.2, {{"termsOfServiceAgreed", true}}).status = 201;
+  l.post(Endpoint::kNewOrder, 0.3, {{"identifiers", json::array()}}).status = 201;
+  for (int i = 0; i < 3; ++i) {
+    l.post_as_get(Endpoint::kAuthorization, 0.4 + i * 0.1).resource_status = "pending";
+    l.post(Endpoint::kChallenge, 0.45 + i * 0.1).resource_status = "processing";
+    l.post_as_get(Endpoint::kAuthorization, 1.5 + i * 0.1).resource_status = invalid_authz && i == 1 ? "invalid" : "valid";
+  }
+  if (invalid_authz) {
+    l.run.exit_code = 1;
+    return l;
+  }
+  auto& fin = l.post(Endpoint::kFinalize, 2.0, {{"csr", "..."}});
+  fin.csr_names = {"api.a.acmespec.test", "a.acmespec.test", "www.a.acmespec.test"};
+  fin.resource_status = "valid";
+  l.post_as_get(Endpoint::kCertificate, 2.1);
+  return l;
+}
+
 }  // namespace
+
+TEST_CASE("fault plan: order_reorder parses, round-trips and refuses other values") {
+  auto plan = parse_fault_plan(json::parse(R"({"order_reorder": "mismatch"})"));
+  REQUIRE(plan.ok());
+  CHECK(plan->order_reorder == "mismatch");
+  auto again = parse_fault_plan(to_json(*plan));
+  REQUIRE(again.ok());
+  CHECK(*again == *plan);
+  CHECK(fault_plan_error(json::parse(R"({"order_reorder": "shuffle"})")) ==
+        "order_reorder: expected \"reverse\" or \"mismatch\", got \"shuffle\"");
+  CHECK(fault_plan_error(json::parse(R"({"order_reorder": true})")) == "order_reorder: expected a string");
+}
+
+TEST_CASE("client no order sort assumption: pass when every authorization validated and the CSR names the order") {
+  auto j = fixture::judge(kReorder, reordered_log(false).run);
+  CHECK(j.kind == Judgement::held);
+  CHECK(j.message.find("answered 3 challenges") != std::string::npos);
+}
+
+TEST_CASE("client no order sort assumption: fail on an invalid authorization, a wrong CSR or giving up") {
+  auto j = fixture::judge(kReorder, reordered_log(true).run);
+  CHECK(j.kind == Judgement::violated);
+  CHECK(j.evidence == std::vector<std::string>{"obs-9"});
+  auto l = reordered_log(false);
+  l.run.observations[l.run.observations.size() - 2].csr_names = {"a.acmespec.test", "www.a.acmespec.test"};
+  j = fixture::judge(kReorder, l.run);
+  CHECK(j.kind == Judgement::violated);
+  CHECK(j.message.find("not the 3 names") != std::string::npos);
+  l = reordered_log(false);
+  l.run.observations.resize(l.run.observations.size() - 2);  // no finalize, no download
+  l.run.exit_code = 1;
+  j = fixture::judge(kReorder, l.run);
+  CHECK(j.kind == Judgement::violated);
+  CHECK(j.message.find("exited with status 1 without downloading a certificate") != std::string::npos);
+}
+
+TEST_CASE("client no order sort assumption: skip for one name; unfit without the knob or with one name") {
+  CHECK(fixture::judge(kReorder, Log::happy().run).kind == Judgement::not_applicable);
+  const auto* def = acmespec::clientmode::find_client_check(kReorder);
+  REQUIRE(def != nullptr);
+  REQUIRE(def->unfit);
+  acmespec::clientmode::ClientScenario sc;
+  sc.identifiers = {"{domain}", "www.{domain}"};
+  CHECK(def->unfit(sc).has_value());
+  sc.faults.order_reorder = "reverse";
+  CHECK_FALSE(def->unfit(sc).has_value());
+  sc.identifiers = {"{domain}"};
+  CHECK(def->unfit(sc).has_value());
+}
 
 TEST_CASE("fault plan: invalid_nonce parses, round-trips and refuses bad values") {
   auto plan = parse_fault_plan(json::parse(R"({"invalid_nonce": {"endpoint": "newAccount", "nth": [1, 3]}})"));

@@ -203,6 +203,12 @@ bool is_base64url_text(std::string_view text) {
   });
 }
 
+std::string certificate_extra_pem_block(std::string_view kind) {
+  // DER 06 08 2A 86 48 CE 3D 03 01 07: the OID of prime256v1, as `openssl ecparam -name prime256v1` prints it.
+  if (kind == "ec-parameters") return "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n";
+  return "";
+}
+
 std::string render_hostile_body(const HostileBody& body) {
   const auto size = static_cast<std::size_t>(std::max(body.size, 2));
   if (body.kind == "nested") return std::string(size, '[') + std::string(size, ']');
@@ -217,7 +223,7 @@ Result<FaultPlan> parse_fault_plan(const json& j) {
                                     "challenge_invalid", "alternate_chains", "eab_required", "terms_changed",
                                     "challenge_token", "certificate_mismatch", "hostile_body", "extra_identifiers",
                                     "hostile_identifiers", "directory_decoy", "hostile_urls", "invalid_nonce",
-                                    "order_reorder"});
+                                    "order_reorder", "certificate_extra_pem"});
       !s)
     return s.error();
   FaultPlan plan;
@@ -351,6 +357,13 @@ Result<FaultPlan> parse_fault_plan(const json& j) {
     if (*m != "reverse" && *m != "mismatch")
       return make_error("order_reorder", "expected \"reverse\" or \"mismatch\", got \"" + *m + "\"");
     plan.order_reorder = *m;
+  }
+  if (j.contains("certificate_extra_pem")) {
+    auto m = text(j["certificate_extra_pem"], "certificate_extra_pem");
+    if (!m) return m.error();
+    if (certificate_extra_pem_block(*m).empty())
+      return make_error("certificate_extra_pem", "expected \"ec-parameters\", got \"" + *m + "\"");
+    plan.certificate_extra_pem = *m;
   }
   if (j.contains("challenge_invalid")) {
     const json& c = j["challenge_invalid"];

@@ -18,7 +18,7 @@
 //    "directory_decoy": "http",
 //    "hostile_urls": [";$(touch$IFS'x')", "%1B%5D0;title%07"],
 //    "invalid_nonce": {"endpoint": "newAccount", "nth": [1]},
-//    "order_reorder": "mismatch"}
+//    "order_reorder": "mismatch", "certificate_extra_pem": "ec-parameters"}
 #pragma once
 
 #include <chrono>
@@ -164,8 +164,16 @@ struct FaultPlan {
   // authorization (RFC 8555 §7.1.3 promises no correspondence).  Empty = the
   // request's order.
   std::string order_reorder;
+  // Every certificate download ends with a PEM block that is not a
+  // CERTIFICATE: "ec-parameters" appends the P-256 named-curve EC PARAMETERS
+  // block (certificate_extra_pem_block()).  Never a private key, so nothing
+  // secret can reach a report.  Empty = certificates only.
+  std::string certificate_extra_pem;
   bool operator==(const FaultPlan&) const = default;
 };
+
+// The PEM block certificate_extra_pem appends for `kind` ("" for an unknown kind).
+std::string certificate_extra_pem_block(std::string_view kind);
 
 // What hostile_urls appends to a resource URL: "/" + each segment, in order
 // ("" without the fault).

@@ -50,6 +50,7 @@ json to_json(const FaultPlan& plan) {
     out["invalid_nonce"] = std::move(n);
   }
   if (!plan.order_reorder.empty()) out["order_reorder"] = plan.order_reorder;
+  if (!plan.certificate_extra_pem.empty()) out["certificate_extra_pem"] = plan.certificate_extra_pem;
   if (plan.hostile_body) {
     json b = {{"kind", plan.hostile_body->kind}, {"size", plan.hostile_body->size}};
     if (plan.hostile_body->endpoint) b["endpoint"] = endpoint_name(*plan.hostile_body->endpoint);

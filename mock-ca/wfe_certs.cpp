@@ -86,6 +86,7 @@ Reply Core::certificate(Authed& a, const std::string& id, int chain) {
   Reply r;
   r.status = 200;
   r.body = std::move(*pem);
+  r.body += certificate_extra_pem_block(faults.certificate_extra_pem);  // the certificate_extra_pem fault ("" without)
   r.content_type = "application/pem-certificate-chain";
   for (int k = 0; k <= alternates; ++k) {
     if (k == chain) continue;

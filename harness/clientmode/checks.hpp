@@ -36,6 +36,9 @@ struct ClientRun {
   std::vector<std::string> canaries;
   // directory_decoy only: connections that reached the decoy listener.
   std::vector<std::string> decoy_hits;
+  // certificate_extra_pem only: PEM files (relative paths) the client left in
+  // its working folder that hold the extra block (pem_files_containing()).
+  std::vector<std::string> saved_extra_pem;
   // The first attempt of each validation the mock CA's VA made (after the
   // scenario's validation_delay), as the VA reported it.
   struct ValidationAttempt {
@@ -64,6 +67,10 @@ std::vector<ClientCheckDef> checks_flow();
 std::vector<ClientCheckDef> checks_hostile();
 std::vector<ClientCheckDef> checks_challenges();  // challenge responses and directory URLs
 std::vector<ClientCheckDef> checks_faults();      // invalid nonces, reordered orders, non-certificate PEM
+// Files under `dir` (relative paths, at most 20) that begin with "-----BEGIN"
+// and hold `text` in their first MiB: PEM files, not logs that quote a
+// response.  The walk stops after 50,000 entries.
+std::vector<std::string> pem_files_containing(const std::string& dir, const std::string& text);
 std::vector<ClientCheckDef> checks_lifecycle();   // around the validation and the certificate download
 
 // Shared helpers.

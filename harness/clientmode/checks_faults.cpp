@@ -3,6 +3,8 @@
 // §6.5.1), an order whose lists come back in another order than requested
 // (§7.4) and a certificate download holding a PEM block that is not a
 // certificate (§11.4).
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -123,12 +125,62 @@ Judgement no_order_sort_assumption(const ClientRun& run) {
                          ev);
 }
 
+std::optional<std::string> needs_extra_pem(const ClientScenario& sc) {
+  if (!sc.faults.certificate_extra_pem.empty()) return std::nullopt;
+  return "the fault plan adds no PEM block to the certificate download (certificate_extra_pem)";
+}
+
+Judgement rejects_non_certificate_pem(const ClientRun& run) {
+  const std::string block = mockca::certificate_extra_pem_block(run.faults.certificate_extra_pem);
+  if (block.empty()) return Judgement::skip("the certificate downloads held only CERTIFICATE blocks");
+  const Observation* download = nullptr;
+  for (const auto& o : run.observations)
+    if (o.endpoint == mockca::Endpoint::kCertificate && o.status == 200) download = &o;
+  if (!download) return Judgement::skip("the client never downloaded the certificate");
+  // The block's type, from its first line "-----BEGIN <type>-----".
+  const std::string what = "the download " + evidence_id(*download) + " ended with an extra " +
+                           block.substr(11, block.find('\n') - 16) + " block";
+  if (run.timed_out || !run.exit_code)
+    return Judgement::fail(what + ", and the client did not end with an error status (it " + exit_text(run) + ")",
+                           {evidence_id(*download)});
+  if (*run.exit_code != 0)
+    return Judgement::pass(what + " and the client refused it: it " + exit_text(run), {evidence_id(*download)});
+  if (!run.saved_extra_pem.empty()) {
+    std::string files;
+    for (const auto& f : run.saved_extra_pem) files += (files.empty() ? "" : ", ") + f;
+    return Judgement::fail(what + ", yet the client exited with status 0 and saved it in " + files,
+                           {evidence_id(*download), "client-process"});
+  }
+  return Judgement::pass(what + "; the client exited with status 0 but no PEM file it saved holds that block",
+                         {evidence_id(*download), "client-process"});
+}
+
 }  // namespace
+
+std::vector<std::string> pem_files_containing(const std::string& dir, const std::string& text) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> out;
+  std::error_code ec;
+  std::size_t visited = 0;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end && ++visited < 50000 && out.size() < 20;
+       it.increment(ec)) {
+    if (!it->is_regular_file(ec) || it->is_symlink(ec)) continue;
+    std::ifstream in(it->path(), std::ios::binary);
+    std::string head(1 << 20, '\0');
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(in.gcount()));
+    const auto start = head.find_first_not_of(" \t\r\n");
+    if (start == std::string::npos || head.compare(start, 10, "-----BEGIN") != 0) continue;
+    if (head.find(text) != std::string::npos) out.push_back(fs::relative(it->path(), dir, ec).generic_string());
+  }
+  return out;
+}
 
 std::vector<ClientCheckDef> checks_faults() {
   return {
       {"RFC8555-6.5.1-client-ignores-invalid-nonce", ignores_invalid_nonce, needs_invalid_nonce},
       {"RFC8555-7.4-client-no-order-sort-assumption", no_order_sort_assumption, needs_reorder},
+      {"RFC8555-11.4-client-rejects-non-certificate-pem", rejects_non_certificate_pem, needs_extra_pem},
   };
 }
 

@@ -330,6 +330,8 @@ engine::StepRun ClientExecutor::run(const engine::Step&, const json&, engine::Va
   auto result = run_process(po);
   if (run_.webroot) run_.site_changes = watch.stop();
   run_.canaries = find_canaries(workdir);
+  if (const auto block = mockca::certificate_extra_pem_block(sc.faults.certificate_extra_pem); !block.empty())
+    run_.saved_extra_pem = pem_files_containing(workdir.string(), block.substr(0, block.find('\n')));
   if (live_->decoy) {
     // A connection still queued when the client exited is accepted within the decoy's next poll.
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -363,6 +365,7 @@ engine::StepRun ClientExecutor::run(const engine::Step&, const json&, engine::Va
                        {"identifiers", run_.identifiers}};
   if (run_.webroot) process_evidence_["site_changes"] = run_.site_changes;
   if (!run_.canaries.empty()) process_evidence_["canaries"] = run_.canaries;
+  if (!sc.faults.certificate_extra_pem.empty()) process_evidence_["saved_extra_pem"] = run_.saved_extra_pem;
   if (live_->decoy) process_evidence_["decoy_hits"] = run_.decoy_hits;
   if (sc.validation_delay_s > 0) {
     json attempts = json::array();

@@ -17,6 +17,7 @@ PROFILES = ROOT / "profiles"
 
 LEGO_SCENARIOS = [
     "client-happy-http-01", "client-happy-tls-alpn-01", "client-happy-dns-01", "client-order-reordered",
+    "client-non-certificate-pem",
     "client-bad-nonce-first-request", "client-bad-nonce-new-order", "client-rate-limited-new-order",
     "client-server-internal-new-account", "client-order-processing", "client-authz-pending",
     "client-challenge-invalid", "client-terms-changed", "client-eab-required", "client-alternate-chains",
@@ -24,7 +25,7 @@ LEGO_SCENARIOS = [
 ]
 CERTBOT_SCENARIOS = [
     "client-happy-http-01", "client-happy-dns-01", "client-happy-tls-alpn-01", "client-invalid-nonce",
-    "client-order-reordered",
+    "client-order-reordered", "client-non-certificate-pem",
     "client-bad-nonce-first-request", "client-bad-nonce-twice", "client-rate-limited-always",
     "client-server-internal-new-account", "client-order-processing",
     "client-challenge-invalid", "client-terms-changed", "client-eab-required", "client-alternate-chains",

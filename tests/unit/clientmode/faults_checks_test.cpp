@@ -1,5 +1,11 @@
 // Checks driven by the invalid_nonce, order_reorder and certificate_extra_pem
 // faults, on hand-built runs; and the fault plan knobs behind them.
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
 #include "fixture.hpp"
 #include "clientmode/scenario.hpp"
 #include "mock-ca/fault_plan.hpp"
@@ -14,6 +20,7 @@ using nlohmann::json;
 namespace {
 
 const std::string kInvalidNonce = "RFC8555-6.5.1-client-ignores-invalid-nonce";
+const std::string kExtraPem = "RFC8555-11.4-client-rejects-non-certificate-pem";
 const std::string kReorder = "RFC8555-7.4-client-no-order-sort-assumption";
 const std::string kBadValue = "abcdEFGH+ijkl/mnoq==";
 
@@ -194,4 +201,81 @@ TEST_CASE("client ignores invalid nonce: skip when every nonce was valid; unfit 
   CHECK(def->unfit(sc).has_value());
   sc.faults.invalid_nonce = acmespec::mockca::InvalidNonceFault{std::nullopt, {1}};
   CHECK_FALSE(def->unfit(sc).has_value());
+}
+
+namespace {
+
+Log extra_pem_log(int exit_code, std::vector<std::string> saved) {
+  Log l = Log::happy();
+  l.run.faults.certificate_extra_pem = "ec-parameters";
+  l.run.exit_code = exit_code;
+  l.run.saved_extra_pem = std::move(saved);
+  return l;
+}
+
+}  // namespace
+
+TEST_CASE("fault plan: certificate_extra_pem parses, round-trips and refuses other values") {
+  auto plan = parse_fault_plan(json::parse(R"({"certificate_extra_pem": "ec-parameters"})"));
+  REQUIRE(plan.ok());
+  CHECK(plan->certificate_extra_pem == "ec-parameters");
+  auto again = parse_fault_plan(to_json(*plan));
+  REQUIRE(again.ok());
+  CHECK(*again == *plan);
+  CHECK(fault_plan_error(json::parse(R"({"certificate_extra_pem": "private-key"})")) ==
+        "certificate_extra_pem: expected \"ec-parameters\", got \"private-key\"");
+  CHECK(fault_plan_error(json::parse(R"({"certificate_extra_pem": 1})")) == "certificate_extra_pem: expected a string");
+  CHECK(acmespec::mockca::certificate_extra_pem_block("ec-parameters").rfind("-----BEGIN EC PARAMETERS-----\n", 0) == 0);
+  CHECK(acmespec::mockca::certificate_extra_pem_block("").empty());
+}
+
+TEST_CASE("client rejects non-certificate PEM: fail when it exits 0 having saved the block") {
+  auto j = fixture::judge(kExtraPem, extra_pem_log(0, {"lego/certificates/a.crt"}).run);
+  CHECK(j.kind == Judgement::violated);
+  CHECK(j.message.find("extra EC PARAMETERS block, yet the client exited with status 0 and saved it in lego/certificates/a.crt") !=
+        std::string::npos);
+  auto killed = extra_pem_log(0, {});
+  killed.run.exit_code.reset();
+  killed.run.timed_out = true;
+  CHECK(fixture::judge(kExtraPem, killed.run).kind == Judgement::violated);
+}
+
+TEST_CASE("client rejects non-certificate PEM: pass on a non-zero exit or when no saved PEM file holds the block") {
+  auto j = fixture::judge(kExtraPem, extra_pem_log(1, {}).run);
+  CHECK(j.kind == Judgement::held);
+  CHECK(j.message.find("refused it: it exited with status 1") != std::string::npos);
+  j = fixture::judge(kExtraPem, extra_pem_log(0, {}).run);
+  CHECK(j.kind == Judgement::held);
+  CHECK(j.message.find("no PEM file it saved holds that block") != std::string::npos);
+}
+
+TEST_CASE("client rejects non-certificate PEM: skip without the fault or a download; unfit without the knob") {
+  CHECK(fixture::judge(kExtraPem, Log::happy().run).kind == Judgement::not_applicable);
+  auto l = extra_pem_log(1, {});
+  l.run.observations.pop_back();  // no certificate download
+  CHECK(fixture::judge(kExtraPem, l.run).kind == Judgement::not_applicable);
+  const auto* def = acmespec::clientmode::find_client_check(kExtraPem);
+  REQUIRE(def != nullptr);
+  REQUIRE(def->unfit);
+  acmespec::clientmode::ClientScenario sc;
+  CHECK(def->unfit(sc).has_value());
+  sc.faults.certificate_extra_pem = "ec-parameters";
+  CHECK_FALSE(def->unfit(sc).has_value());
+}
+
+TEST_CASE("pem_files_containing finds PEM files holding the text, not logs quoting it") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("acmespec-pemscan-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "certs" / "deep");
+  const std::string marker = "-----BEGIN EC PARAMETERS-----";
+  std::ofstream(dir / "certs" / "deep" / "a.crt") << "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n" << marker << "\n";
+  std::ofstream(dir / "certs" / "clean.pem") << "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n";
+  std::ofstream(dir / "client.log") << "received body: " << marker << "\n";
+  std::ofstream(dir / "b.pem") << "\n\n" << marker << "\n";
+  auto found = acmespec::clientmode::pem_files_containing(dir.string(), marker);
+  std::sort(found.begin(), found.end());
+  CHECK(found == std::vector<std::string>{"b.pem", "certs/deep/a.crt"});
+  CHECK(acmespec::clientmode::pem_files_containing((dir / "missing").string(), marker).empty());
+  fs::remove_all(dir);
 }

@@ -55,3 +55,29 @@ TEST_CASE("fault: order_reorder reverse reverses both lists; the order still iss
   CHECK(fin.status == 200);
   CHECK(c.poll_until_not(order_path, "processing")["status"] == "valid");
 }
+
+TEST_CASE("fault: certificate_extra_pem ends every certificate download with an EC PARAMETERS block", "[mockca]") {
+  mockca::FaultPlan plan;
+  plan.certificate_extra_pem = "ec-parameters";
+  plan.alternate_chains = 1;
+  Env env(plan);
+  Client c(*env.ca);
+  c.new_account();
+  std::string order_path;
+  const auto order = c.new_order({"pem.example.org"}, &order_path);
+  REQUIRE(authorize_http01(env, c, order)["status"] == "valid");
+  auto k = *jose::PrivateKey::generate(jose::KeyType::P256);
+  REQUIRE(c.post(path_of(order["finalize"]), json{{"csr", csr_for(k, {"pem.example.org"})}}).status == 200);
+  const auto done = c.poll_until_not(order_path, "processing");
+  REQUIRE(done["status"] == "valid");
+  const std::string block = "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n";
+  for (const std::string suffix : {"", "/1"}) {
+    auto cert = c.post(path_of(done["certificate"]) + suffix, std::nullopt);
+    REQUIRE(cert.status == 200);
+    CHECK(cert.header("Content-Type") == "application/pem-certificate-chain");
+    REQUIRE(cert.body.size() > block.size());
+    CHECK(cert.body.compare(cert.body.size() - block.size(), block.size(), block) == 0);
+    CHECK(cert.body.rfind("-----BEGIN CERTIFICATE-----", 0) == 0);  // the certificates come first
+    CHECK(cert.body.find("PRIVATE KEY") == std::string::npos);
+  }
+}

@@ -233,6 +233,13 @@ Response MockCa::Impl::handle(const Request& req) {
     obs.fault_injected = true;
   }
 
+  // The challenge's own answer only: a hostile_body may be nested too deep to parse.
+  if (r.endpoint == Endpoint::kChallenge && rep.status == 200 && !obs.fault_injected &&
+      rep.content_type == "application/json") {
+    const auto body = nlohmann::json::parse(rep.body, nullptr, false);
+    if (body.is_object() && body.contains("token") && body["token"].is_string())
+      obs.challenge_token = body["token"].get<std::string>().substr(0, 256);
+  }
   Response out;
   out.status = rep.status;
   out.delay = delay;
@@ -259,6 +266,7 @@ Response MockCa::Impl::handle(const Request& req) {
   obs.problem_type = rep.problem_type;
   obs.resource_status = rep.resource_status;
   obs.retry_after = rep.retry_after;
+  if (c.cfg.on_observation) c.cfg.on_observation(obs);
   c.observations.push_back(std::move(obs));
   while (c.observations.size() > c.cfg.observation_limit) c.observations.pop_front();
   return out;

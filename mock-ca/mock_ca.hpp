@@ -80,6 +80,10 @@ struct MockCaConfig {
   std::size_t observation_limit = 100000;
   std::chrono::hours order_lifetime{24 * 7};
   Clock clock;                          // empty = system clock
+  // Called with each observation as it is logged, under the CA's lock, before
+  // the answer leaves (client mode's deprovision probe runs here while the
+  // client waits for its finalize answer); empty = none.
+  std::function<void(const Observation&)> on_observation;
   std::uint64_t seed = 0;               // 0 = random
 };
 

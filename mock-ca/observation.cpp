@@ -35,6 +35,7 @@ nlohmann::json to_json(const Observation& o) {
   if (!o.csr_names.empty()) j["csr_names"] = o.csr_names;
   if (o.csr_key_is_account_key) j["csr_key_is_account_key"] = *o.csr_key_is_account_key;
   if (o.retry_after) j["retry_after"] = *o.retry_after;
+  if (!o.challenge_token.empty()) j["challenge_token"] = o.challenge_token;
   return j;
 }
 

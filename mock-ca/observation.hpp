@@ -41,6 +41,7 @@ struct Observation {
   int status = 0;
   std::string problem_type;                        // ACME error type without prefix, "" on success
   std::string resource_status;                     // "status" of the returned order/authz/challenge, if any
+  std::string challenge_token;                     // a challenge answer's "token" (256 bytes at most)
   std::optional<int> retry_after;                  // seconds sent in Retry-After
   std::string replay_nonce;                        // nonce handed out with this answer
   bool fault_injected = false;                     // the answer came from the fault plan

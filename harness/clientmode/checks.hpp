@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "clientmode/deprovision.hpp"
 #include "clientmode/scenario.hpp"
 #include "engine/runner.hpp"
 #include "mock-ca/observation.hpp"
@@ -47,6 +48,10 @@ struct ClientRun {
   };
   std::vector<ValidationAttempt> validation_attempts;
   int validation_delay_s = 0;
+  // Scenarios citing RFC8555-8.3-client-deprovisions-resource: the HTTP-01
+  // resource fetched again at the accepted finalize (deprovision.hpp).
+  bool deprovision_probed = false;  // the probe was armed for this run
+  std::optional<DeprovisionResult> deprovision;
 };
 
 struct ClientCheckDef {

@@ -150,12 +150,40 @@ std::optional<std::string> lifecycle_needs_visible_validation(const ClientScenar
   return std::nullopt;
 }
 
+// §8.3: once the challenge is valid the client stops serving the resource.
+// Judged from the probe client mode makes at the accepted finalize, while
+// the client waits for that answer.
+Judgement deprovisions_resource(const ClientRun& run) {
+  if (!run.deprovision_probed) return Judgement::skip("the deprovision probe was not armed in this run");
+  if (!run.deprovision)
+    return Judgement::skip("no finalize was accepted after a challenge response, so the resource was not fetched again");
+  const DeprovisionResult& d = *run.deprovision;
+  const std::vector<std::string> ev = {d.trigger, "client-process"};
+  if (d.key_authorization_served)
+    return Judgement::fail("at the accepted finalize " + d.trigger + " the authorization was valid, yet " + d.url +
+                               " still answered 200 with the key authorization (client-process deprovision_probe)",
+                           ev);
+  const std::string how = d.status ? "answered " + std::to_string(d.status) + " without the key authorization"
+                                   : "was no longer served (" + d.error.substr(0, 160) + ")";
+  return Judgement::pass("at the accepted finalize " + d.trigger + ", " + d.url + " " + how, ev);
+}
+
+std::optional<std::string> lifecycle_needs_http01_success(const ClientScenario& sc) {
+  if (sc.challenge != "http-01" && sc.challenge != "http-01-webroot")
+    return "the scenario's challenge is " + sc.challenge + ", not HTTP-01";
+  if (sc.client_should != Expectation::succeed) return "the client is not meant to reach finalize in this scenario";
+  if (sc.faults.challenge_invalid) return "the fault plan fails every validation (challenge_invalid)";
+  if (sc.identifiers.size() != 1) return "the scenario orders more than one name";
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::vector<ClientCheckDef> checks_lifecycle() {
   return {
       {"RFC8555-7.4.2-client-accepts-pem-chain", accepts_pem_chain, lifecycle_needs_download},
       {"RFC8555-7.5.1-client-waits-for-validation", waits_for_validation, lifecycle_needs_visible_validation},
+      {"RFC8555-8.3-client-deprovisions-resource", deprovisions_resource, lifecycle_needs_http01_success},
   };
 }
 

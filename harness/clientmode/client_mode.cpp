@@ -34,6 +34,7 @@ struct ClientExecutor::Live {
     std::vector<ClientRun::ValidationAttempt> list;
   };
   std::shared_ptr<Attempts> attempts = std::make_shared<Attempts>();
+  std::shared_ptr<DeprovisionProbe> probe;  // only in scenarios citing the deprovision check
 };
 
 namespace {
@@ -235,6 +236,11 @@ engine::StepRun ClientExecutor::run(const engine::Step&, const json&, engine::Va
   mc.ca.va.tls_port = *tls_port;
   mc.ca.va.dns_server = "127.0.0.1:" + std::to_string(live_->responders->dns_port());
   mc.ca.faults = sc.faults;
+  const auto& expect = sc.expect;
+  if (std::find(expect.begin(), expect.end(), "RFC8555-8.3-client-deprovisions-resource") != expect.end()) {
+    live_->probe = std::make_shared<DeprovisionProbe>(expand_identifiers(sc, domain).front(), *http_port);
+    mc.ca.on_observation = [p = live_->probe](const mockca::Observation& o) { p->observe(o); };
+  }
   mc.ca.va.start_delay = std::chrono::seconds(sc.validation_delay_s);
   mc.ca.va.on_attempt = [attempts = live_->attempts](const std::string& type, const std::string& identifier) {
     std::lock_guard lock(attempts->mu);
@@ -353,6 +359,10 @@ engine::StepRun ClientExecutor::run(const engine::Step&, const json&, engine::Va
     run_.validation_attempts = live_->attempts->list;
   }
   run_.validation_delay_s = sc.validation_delay_s;
+  if (live_->probe) {
+    run_.deprovision_probed = true;
+    run_.deprovision = live_->probe->result();
+  }
   json status = result->exit_code ? json(*result->exit_code) : json(nullptr);
   process_evidence_ = {{"id", "client-process"},
                        {"duration_ms", result->duration.count()},
@@ -373,6 +383,16 @@ engine::StepRun ClientExecutor::run(const engine::Step&, const json&, engine::Va
       attempts.push_back({{"type", v.type}, {"identifier", v.identifier}, {"at", engine::format_utc(v.at)}});
     process_evidence_["validation_delay_s"] = sc.validation_delay_s;
     process_evidence_["validation_attempts"] = attempts;
+  }
+  if (run_.deprovision) {
+    const auto& d = *run_.deprovision;
+    process_evidence_["deprovision_probe"] = {{"trigger", d.trigger},
+                                              {"url", d.url},
+                                              {"at", engine::format_utc(d.at)},
+                                              {"status", d.status},
+                                              {"error", d.error},
+                                              {"key_authorization_served", d.key_authorization_served},
+                                              {"body_head", d.body_head}};
   }
   if (result->timed_out)
     process_evidence_["error"] = "killed after the " + std::to_string(po.timeout.count() / 1000) + " s timeout";

@@ -86,6 +86,8 @@ def test_lego_profile(run_acmespec, tmp_path):
     delayed = next(s for s in record["scenarios"] if s["id"] == "client-validation-delayed-http-01")
     process = delayed["exchanges"][0]
     assert process["validation_delay_s"] == 3 and len(process["validation_attempts"]) == 1
+    # At the accepted finalize lego's own listener no longer serves the key authorization.
+    assert checks["client-happy-http-01"]["RFC8555-8.3-client-deprovisions-resource"]["outcome"] == "pass"
 
 
 @pytest.mark.skipif(shutil.which("certbot") is None, reason="certbot is not installed")
@@ -96,6 +98,7 @@ def test_certbot_profile(run_acmespec, tmp_path):
     checks = checks_by_scenario(record)
     assert checks["client-bad-nonce-first-request"]["RFC8555-6.5-client-retries-bad-nonce"]["outcome"] == "pass"
     assert checks["client-server-internal-new-account"]["RFC8555-6.7-client-displays-error-detail"]["outcome"] == "pass"
+    assert checks["client-happy-http-01"]["RFC8555-8.3-client-deprovisions-resource"]["outcome"] == "pass"
 
 
 def test_a_client_that_never_talks_fails_issuance(run_acmespec, tmp_path):

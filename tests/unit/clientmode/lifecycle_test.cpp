@@ -1,10 +1,16 @@
 // Client checks around the validation and the certificate download
 // (checks_lifecycle.cpp) over constructed runs.
+#include <unistd.h>
+
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 
 #include <catch2/catch.hpp>
 
+#include "clientmode/client_mode.hpp"
 #include "clientmode/scenario.hpp"
+#include "clientmode/site.hpp"
 #include "fixture.hpp"
 
 using acmespec::engine::Judgement;
@@ -139,4 +145,111 @@ TEST_CASE("waits-for-validation: skipped without a response or a VA attempt; unf
   auto too_long = cm::parse_client_scenario(doc, "c.json", fixture::catalogue());
   REQUIRE_FALSE(too_long.ok());
   CHECK(too_long.error().to_string().find("validation_delay") != std::string::npos);
+}
+
+namespace {
+
+const std::string kDeprovisionCheck = "RFC8555-8.3-client-deprovisions-resource";
+
+acmespec::clientmode::ClientRun with_probe(int status, bool served, const std::string& error = "") {
+  Log l = Log::happy();
+  l.run.deprovision_probed = true;
+  acmespec::clientmode::DeprovisionResult d;
+  d.trigger = "obs-8";
+  d.url = "http://a.acmespec.test:5002/.well-known/acme-challenge/tok";
+  d.status = status;
+  d.error = error;
+  d.key_authorization_served = served;
+  l.run.deprovision = d;
+  return l.run;
+}
+
+}  // namespace
+
+TEST_CASE("deprovisions-resource: a resource gone or answered without the key authorization passes") {
+  const auto refused = judge(kDeprovisionCheck, with_probe(0, false, "connect: connection refused"));
+  CHECK(refused.kind == Judgement::held);
+  CHECK(refused.message.find("no longer served (connect: connection refused)") != std::string::npos);
+  const auto gone = judge(kDeprovisionCheck, with_probe(404, false));
+  CHECK(gone.kind == Judgement::held);
+  CHECK(gone.message.find("answered 404") != std::string::npos);
+  CHECK(gone.evidence == std::vector<std::string>{"obs-8", "client-process"});
+}
+
+TEST_CASE("deprovisions-resource: the key authorization still served after validation is reported") {
+  const auto j = judge(kDeprovisionCheck, with_probe(200, true));
+  CHECK(j.kind == Judgement::violated);
+  CHECK(j.message.find("still answered 200 with the key authorization") != std::string::npos);
+}
+
+TEST_CASE("deprovisions-resource: skipped without a probe; unfit outside successful single-name HTTP-01") {
+  CHECK(judge(kDeprovisionCheck, Log::happy().run).kind == Judgement::not_applicable);
+  Log armed = Log::happy();
+  armed.run.deprovision_probed = true;
+  CHECK(judge(kDeprovisionCheck, armed.run).message.find("no finalize was accepted") != std::string::npos);
+
+  namespace cm = acmespec::clientmode;
+  CHECK(cm::parse_client_scenario(lifecycle_doc(kDeprovisionCheck), "c.json", fixture::catalogue()).ok());
+  CHECK(cm::parse_client_scenario(lifecycle_doc(kDeprovisionCheck, "http-01-webroot"), "c.json", fixture::catalogue()).ok());
+  auto dns = cm::parse_client_scenario(lifecycle_doc(kDeprovisionCheck, "dns-01"), "c.json", fixture::catalogue());
+  REQUIRE_FALSE(dns.ok());
+  CHECK(dns.error().to_string().find("not HTTP-01") != std::string::npos);
+  auto two = lifecycle_doc(kDeprovisionCheck);
+  two["identifiers"] = {"{domain}", "www.{domain}"};
+  CHECK_FALSE(cm::parse_client_scenario(two, "c.json", fixture::catalogue()).ok());
+}
+
+TEST_CASE("deprovision probe: fetches once at the first accepted finalize after a challenge response") {
+  namespace cm = acmespec::clientmode;
+  // A port nothing listens on: the probe records the refused connection.
+  cm::DeprovisionProbe probe("a.acmespec.test", 1);
+  acmespec::mockca::Observation fin;
+  fin.seq = 5;
+  fin.endpoint = Endpoint::kFinalize;
+  fin.method = "POST";
+  fin.status = 200;
+  probe.observe(fin);
+  CHECK_FALSE(probe.result());  // no challenge answered yet
+  acmespec::mockca::Observation ch;
+  ch.seq = 4;
+  ch.endpoint = Endpoint::kChallenge;
+  ch.method = "POST";
+  ch.payload = nlohmann::json::object();
+  ch.challenge_token = "tok";
+  probe.observe(ch);
+  fin.status = 403;
+  probe.observe(fin);
+  CHECK_FALSE(probe.result());  // a refused finalize does not mean the authorization is valid
+  fin.status = 200;
+  probe.observe(fin);
+  const auto r = probe.result();
+  REQUIRE(r);
+  CHECK(r->trigger == "obs-5");
+  CHECK(r->url == "http://a.acmespec.test:1/.well-known/acme-challenge/tok");
+  CHECK(r->status == 0);
+  CHECK_FALSE(r->error.empty());
+  CHECK_FALSE(r->key_authorization_served);
+}
+
+TEST_CASE("deprovision probe: a resource still served on a real listener is seen, a removed one is not") {
+  namespace cm = acmespec::clientmode;
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("acmespec-deprovision-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / ".well-known/acme-challenge");
+  { std::ofstream(dir / ".well-known/acme-challenge/tok") << "tok.thumbprint\n"; }
+  auto port = cm::free_loopback_port();
+  REQUIRE(port);
+  auto server = cm::SiteServer::start(dir, *port);
+  REQUIRE(server);
+  const auto served = cm::fetch_http01("a.acmespec.test", *port, "tok");
+  CHECK(served.status == 200);
+  CHECK(served.key_authorization_served);
+  CHECK(served.body_head == "tok.thumbprint?");
+  fs::remove(dir / ".well-known/acme-challenge/tok");
+  const auto removed = cm::fetch_http01("a.acmespec.test", *port, "tok");
+  CHECK(removed.status == 404);
+  CHECK_FALSE(removed.key_authorization_served);
+  (*server).reset();
+  fs::remove_all(dir);
 }

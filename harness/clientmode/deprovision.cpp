@@ -1,0 +1,68 @@
+#include "clientmode/deprovision.hpp"
+
+#include <cctype>
+
+#include "clientmode/checks.hpp"
+#include "mock-ca/va_net.hpp"
+
+namespace acmespec::clientmode {
+
+void DeprovisionProbe::observe(const mockca::Observation& o) {
+  std::lock_guard lock(mu_);
+  if (o.endpoint == mockca::Endpoint::kChallenge && o.method == "POST" && o.payload && o.payload->is_object() &&
+      !o.challenge_token.empty() && token_.empty()) {
+    token_ = o.challenge_token;
+    return;
+  }
+  // An accepted finalize means every authorization of the order is valid.
+  if (o.endpoint != mockca::Endpoint::kFinalize || o.method != "POST" || o.status >= 400 || token_.empty() || result_) return;
+  result_ = fetch_http01(host_, port_, token_);
+  result_->trigger = evidence_id(o);
+}
+
+std::optional<DeprovisionResult> DeprovisionProbe::result() const {
+  std::lock_guard lock(mu_);
+  return result_;
+}
+
+DeprovisionResult fetch_http01(const std::string& host, std::uint16_t port, const std::string& token) {
+  namespace d = mockca::detail;
+  DeprovisionResult r;
+  r.at = std::chrono::system_clock::now();
+  const std::string path = "/.well-known/acme-challenge/" + token;
+  const std::string authority = host + ":" + std::to_string(port);
+  r.url = "http://" + authority + path;
+  const d::Deadline deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  auto fd = d::connect_tcp("127.0.0.1", port, deadline);
+  if (!fd) {
+    r.error = "connect: " + fd.error().to_string();
+    return r;
+  }
+  const std::string request = "GET " + path + " HTTP/1.1\r\nHost: " + authority +
+                              "\r\nUser-Agent: acmespec-deprovision-probe\r\nAccept: */*\r\nConnection: close\r\n\r\n";
+  if (auto s = d::send_all(fd->get(), request, deadline); !s) {
+    r.error = "send: " + s.error().to_string();
+    return r;
+  }
+  bool truncated = false;
+  auto raw = d::read_until_eof(fd->get(), 16 * 1024, deadline, &truncated);
+  if (!raw) {
+    r.error = "read: " + raw.error().to_string();
+    return r;
+  }
+  if (raw->rfind("HTTP/1.", 0) != 0 || raw->size() < 12 || !std::isdigit(static_cast<unsigned char>((*raw)[9]))) {
+    r.error = raw->empty() ? "the connection closed without an answer" : "the answer is not HTTP/1.x";
+    return r;
+  }
+  r.status = std::atoi(raw->substr(9, 3).c_str());
+  const auto end = raw->find("\r\n\r\n");
+  const std::string body = end == std::string::npos ? "" : raw->substr(end + 4);
+  r.body_head = body.substr(0, 120);
+  for (auto& c : r.body_head)  // evidence is JSON text: printable ASCII only
+    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e) c = '?';
+  // A chunked body carries its size line first: look for the key authorization anywhere in it.
+  r.key_authorization_served = r.status == 200 && body.find(token + ".") != std::string::npos;
+  return r;
+}
+
+}  // namespace acmespec::clientmode

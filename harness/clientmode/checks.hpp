@@ -48,6 +48,9 @@ struct ClientRun {
   };
   std::vector<ValidationAttempt> validation_attempts;
   int validation_delay_s = 0;
+  // The profile's terms-of-service opt-in ({tos_args}) was left out of the
+  // command line (scenario tos_opt_in false).
+  bool tos_withheld = false;
   // Scenarios citing RFC8555-8.3-client-deprovisions-resource: the HTTP-01
   // resource fetched again at the accepted finalize (deprovision.hpp).
   bool deprovision_probed = false;  // the probe was armed for this run

@@ -200,6 +200,29 @@ Judgement completes_issuance(const ClientRun& run) {
   return Judgement::fail(why);
 }
 
+// §7.3: with the user's opt-in withheld, no account request carries
+// termsOfServiceAgreed true: agreeing is the user's decision, not the client's.
+Judgement no_automatic_tos(const ClientRun& run) {
+  if (!run.tos_withheld) return Judgement::skip("the terms-of-service opt-in was not withheld from the command line");
+  int account_requests = 0;
+  for (const auto& o : run.observations) {
+    if (o.endpoint != Endpoint::kNewAccount && o.endpoint != Endpoint::kAccount) continue;
+    if (!o.payload || !o.payload->is_object()) continue;
+    ++account_requests;
+    const auto it = o.payload->find("termsOfServiceAgreed");
+    if (it != o.payload->end() && *it == true)
+      return Judgement::fail(evidence_id(o) + " sent termsOfServiceAgreed: true, but the command line carried no opt-in",
+                             {evidence_id(o)});
+  }
+  if (account_requests == 0) return Judgement::pass("without the opt-in the client sent no account request at all");
+  return Judgement::pass(std::to_string(account_requests) + " account request(s) without termsOfServiceAgreed: true");
+}
+
+std::optional<std::string> needs_tos_withheld(const ClientScenario& sc) {
+  if (!sc.tos_opt_in) return std::nullopt;
+  return "the scenario keeps the profile's terms-of-service opt-in (set tos_opt_in to false)";
+}
+
 std::optional<std::string> needs_success(const ClientScenario& sc) {
   if (sc.client_should == Expectation::succeed) return std::nullopt;
   return "the scenario expects issuance to fail (client_should)";
@@ -272,6 +295,7 @@ std::vector<ClientCheckDef> checks_flow() {
       {"RFC8555-11.1-client-cert-key-not-account-key", cert_key_not_account_key},
       {"RFC8555-7.4.2-client-completes-issuance", completes_issuance, needs_success},
       {"RFC8555-6.7-client-fails-visibly", fails_visibly, needs_failure},
+      {"RFC8555-7.3-client-no-automatic-tos-agreement", no_automatic_tos, needs_tos_withheld},
       {"RFC8555-6.7-client-displays-error-detail", displays_error_detail, needs_failure},
   };
 }

@@ -153,6 +153,13 @@ Result<std::vector<std::string>> ClientExecutor::build_command(const ClientScena
       }
       continue;
     }
+    if (config_.profile && arg == "{tos_args}") {
+      if (!sc.tos_opt_in) continue;  // withheld: the client must not agree on its own
+      auto e = expand_all(config_.profile->tos_args, values, "tos_args");
+      if (!e) return e.error();
+      out.insert(out.end(), e->begin(), e->end());
+      continue;
+    }
     if (config_.profile && (arg == "{challenge_args}" || arg == "{eab_args}")) {
       const auto& list = arg == "{eab_args}" ? (sc.faults.eab_required ? config_.profile->eab_args : std::vector<std::string>{})
                                              : config_.profile->challenge_args.at(sc.challenge);
@@ -183,6 +190,12 @@ std::optional<std::string> ClientExecutor::begin(const engine::Scenario& scenari
     return "the profile " + config_.profile->name + " gives no command line for " + sc.challenge;
   if (config_.profile && sc.faults.eab_required && config_.profile->eab_args.empty())
     return "the profile " + config_.profile->name + " gives no external account binding arguments";
+  if (!sc.tos_opt_in && (!config_.profile || config_.profile->tos_args.empty() ||
+                         std::find(config_.profile->command.begin(), config_.profile->command.end(), "{tos_args}") ==
+                             config_.profile->command.end()))
+    return config_.profile ? "the profile " + config_.profile->name +
+                                 " names no terms-of-service opt-in ({tos_args} in its command and a tos_args list) to withhold"
+                           : "without a profile the command line's terms-of-service opt-in cannot be withheld";
   return std::nullopt;
 }
 
@@ -359,6 +372,7 @@ engine::StepRun ClientExecutor::run(const engine::Step&, const json&, engine::Va
     run_.validation_attempts = live_->attempts->list;
   }
   run_.validation_delay_s = sc.validation_delay_s;
+  run_.tos_withheld = !sc.tos_opt_in;  // begin() refused the scenario unless the profile could withhold it
   if (live_->probe) {
     run_.deprovision_probed = true;
     run_.deprovision = live_->probe->result();
@@ -377,6 +391,7 @@ engine::StepRun ClientExecutor::run(const engine::Step&, const json&, engine::Va
   if (!run_.canaries.empty()) process_evidence_["canaries"] = run_.canaries;
   if (!sc.faults.certificate_extra_pem.empty()) process_evidence_["saved_extra_pem"] = run_.saved_extra_pem;
   if (live_->decoy) process_evidence_["decoy_hits"] = run_.decoy_hits;
+  if (run_.tos_withheld) process_evidence_["tos_opt_in_withheld"] = config_.profile->tos_args;
   if (sc.validation_delay_s > 0) {
     json attempts = json::array();
     for (const auto& v : run_.validation_attempts)

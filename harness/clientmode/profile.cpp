@@ -37,7 +37,7 @@ Result<std::map<std::string, std::string>> string_map(const json& v, const std::
 Result<Profile> parse_inner(const json& doc) {
   if (!doc.is_object()) return make_error("", "a profile is a JSON object");
   static const std::vector<std::string> members = {"name", "client", "description", "command", "domain_args",
-                                                   "challenge_args", "eab_args", "env", "timeout",
+                                                   "challenge_args", "eab_args", "tos_args", "env", "timeout",
                                                    "disabled_checks", "expected_findings"};
   for (const auto& item : doc.items())
     if (std::find(members.begin(), members.end(), item.key()) == members.end())
@@ -53,7 +53,8 @@ Result<Profile> parse_inner(const json& doc) {
   auto command = strings(doc["command"], "command", true);
   if (!command) return command.error();
   p.command = *command;
-  for (auto [name, field] : {std::pair{"domain_args", &p.domain_args}, std::pair{"eab_args", &p.eab_args}}) {
+  for (auto [name, field] :
+       {std::pair{"domain_args", &p.domain_args}, std::pair{"eab_args", &p.eab_args}, std::pair{"tos_args", &p.tos_args}}) {
     if (!doc.contains(name)) continue;
     auto list = strings(doc[name], name, false);
     if (!list) return list.error();

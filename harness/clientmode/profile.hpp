@@ -27,6 +27,9 @@ struct Profile {
   std::vector<std::string> domain_args;                 // per identifier, over {name}
   std::map<std::string, std::vector<std::string>> challenge_args;  // per challenge type; a type absent is unsupported
   std::vector<std::string> eab_args;                    // used when the scenario's CA requires EAB
+  // The user's opt-in to the CA's terms of service ({tos_args}): spliced in
+  // unless the scenario withholds it (tos_opt_in false).
+  std::vector<std::string> tos_args;
   std::map<std::string, std::string> env;               // templates
   int timeout_s = 0;                                    // 0 = the command line's --timeout
   std::map<std::string, std::string> disabled_checks;   // id -> reason

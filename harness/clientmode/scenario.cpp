@@ -61,7 +61,7 @@ Result<ClientScenario> parse_inner(const json& doc, const std::string& file, con
   static const std::vector<std::string> members = {"id",         "title",      "description", "suites",
                                                    "sections",   "faults",     "challenge",   "identifiers",
                                                    "expect",     "client_should", "timeout",
-                                                   "validation_delay"};
+                                                   "validation_delay", "tos_opt_in"};
   for (const auto& item : doc.items())
     if (std::find(members.begin(), members.end(), item.key()) == members.end())
       return make_error(item.key(), "unknown member of a client scenario");
@@ -121,6 +121,10 @@ Result<ClientScenario> parse_inner(const json& doc, const std::string& file, con
     if (!d.is_number_integer() || d.get<long long>() < 0 || d.get<long long>() > 10)
       return make_error("validation_delay", "expected whole seconds from 0 to 10");
     sc.validation_delay_s = d.get<int>();
+  }
+  if (doc.contains("tos_opt_in")) {
+    if (!doc["tos_opt_in"].is_boolean()) return make_error("tos_opt_in", "expected true or false");
+    sc.tos_opt_in = doc["tos_opt_in"].get<bool>();
   }
   auto expect = string_list(doc, "expect", true);
   if (!expect) return expect.error();

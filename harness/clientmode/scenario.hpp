@@ -35,6 +35,9 @@ struct ClientScenario {
   Expectation client_should = Expectation::succeed;
   int timeout_s = 0;                     // the client's time limit here; 0 = the profile's or --timeout
   int validation_delay_s = 0;            // the mock CA's VA waits this long before each validation (0-10 s)
+  // false: the profile's terms-of-service opt-in ({tos_args}) is left out of
+  // the command line, so the run shows whether the client agrees on its own.
+  bool tos_opt_in = true;
 };
 
 const std::vector<std::string>& challenge_types();

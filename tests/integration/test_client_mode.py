@@ -22,6 +22,7 @@ LEGO_SCENARIOS = [
     "client-server-internal-new-account", "client-order-processing", "client-authz-pending",
     "client-challenge-invalid", "client-terms-changed", "client-eab-required", "client-alternate-chains",
     "client-several-identifiers", "client-invalid-nonce", "client-validation-delayed-http-01", "client-validation-delayed-tls-alpn-01",
+    "client-no-tos-opt-in",
 ]
 CERTBOT_SCENARIOS = [
     "client-happy-http-01", "client-happy-dns-01", "client-happy-tls-alpn-01", "client-invalid-nonce",
@@ -29,7 +30,7 @@ CERTBOT_SCENARIOS = [
     "client-bad-nonce-first-request", "client-bad-nonce-twice", "client-rate-limited-always",
     "client-server-internal-new-account", "client-order-processing",
     "client-challenge-invalid", "client-terms-changed", "client-eab-required", "client-alternate-chains",
-    "client-validation-delayed-http-01",
+    "client-validation-delayed-http-01", "client-no-tos-opt-in",
 ]
 
 

@@ -197,12 +197,6 @@ std::string invalid_nonce_value(std::string_view seed) {
   return s.substr(0, 8) + "+" + s.substr(8, 4) + "/" + s.substr(12, 4) + "==";
 }
 
-bool is_base64url_text(std::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), [](unsigned char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-  });
-}
-
 std::string certificate_extra_pem_block(std::string_view kind) {
   // DER 06 08 2A 86 48 CE 3D 03 01 07: the OID of prime256v1, as `openssl ecparam -name prime256v1` prints it.
   if (kind == "ec-parameters") return "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n";

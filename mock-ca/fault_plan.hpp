@@ -103,8 +103,6 @@ struct InvalidNonceFault {
 // The invalid value made from 16 base64url characters `seed`:
 // "<8 chars>+<4 chars>/<4 chars>==" ('+', '/' and '=' are outside base64url).
 std::string invalid_nonce_value(std::string_view seed);
-// True when `text` is non-empty and only base64url characters (A-Z a-z 0-9 - _).
-bool is_base64url_text(std::string_view text);
 
 struct FaultPlan {
   std::vector<ErrorFault> errors;

@@ -233,13 +233,8 @@ Response MockCa::Impl::handle(const Request& req) {
     obs.fault_injected = true;
   }
 
-  // The challenge's own answer only: a hostile_body may be nested too deep to parse.
-  if (r.endpoint == Endpoint::kChallenge && rep.status == 200 && !obs.fault_injected &&
-      rep.content_type == "application/json") {
-    const auto body = nlohmann::json::parse(rep.body, nullptr, false);
-    if (body.is_object() && body.contains("token") && body["token"].is_string())
-      obs.challenge_token = body["token"].get<std::string>().substr(0, 256);
-  }
+  // The challenge's own answer only, not one the fault plan replaced.
+  if (r.endpoint == Endpoint::kChallenge && rep.status == 200 && !obs.fault_injected) obs.challenge_token = rep.token;
   Response out;
   out.status = rep.status;
   out.delay = delay;

@@ -20,6 +20,8 @@ Reply json_reply(int status, const nlohmann::json& body) {
   r.content_type = "application/json";
   if (body.is_object() && body.contains("status") && body["status"].is_string())
     r.resource_status = body["status"].get<std::string>();
+  if (body.is_object() && body.contains("token") && body["token"].is_string())
+    r.token = body["token"].get<std::string>().substr(0, 256);
   return r;
 }
 

@@ -91,6 +91,7 @@ struct Reply {
   std::string content_type;
   std::string problem_type;     // short ACME error name when the answer is a problem
   std::string resource_status;  // "status" of a returned resource
+  std::string token;            // "token" of a returned challenge (256 bytes at most)
   std::optional<int> retry_after;
 };
 Reply json_reply(int status, const nlohmann::json& body);

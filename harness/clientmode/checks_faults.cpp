@@ -65,7 +65,7 @@ Judgement ignores_invalid_nonce(const ClientRun& run) {
                                  (exact ? " as its nonce" : " decoded and re-encoded as \"" + o.nonce + "\""),
                              {evidence_id(o)});
     }
-    if (!o.replay_nonce.empty() && !mockca::is_base64url_text(o.replay_nonce)) {
+    if (!o.replay_nonce.empty() && !jose::is_base64url_alphabet(o.replay_nonce)) {
       values.insert(o.replay_nonce);
       invalid.emplace(o.replay_nonce, o.replay_nonce);
       invalid.emplace(reencoded(o.replay_nonce), o.replay_nonce);

@@ -22,17 +22,12 @@ struct Target {
   std::string path;
 };
 
-struct HttpAnswer {
-  int status = 0;
-  std::string location;
-  std::string body;
-  bool chunked = false;
-};
-
-std::string lower(std::string s) {
+std::string http_lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
+
+}  // namespace
 
 Result<HttpAnswer> parse_http(const std::string& raw) {
   const auto end = raw.find("\r\n\r\n");
@@ -52,11 +47,11 @@ Result<HttpAnswer> parse_http(const std::string& raw) {
     at = nl + 2;
     const auto colon = line.find(':');
     if (colon == std::string::npos) continue;
-    const std::string name = lower(line.substr(0, colon));
+    const std::string name = http_lower(line.substr(0, colon));
     std::string value = line.substr(colon + 1);
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.erase(0, 1);
     if (name == "location") a.location = value;
-    if (name == "transfer-encoding" && lower(value).find("chunked") != std::string::npos) a.chunked = true;
+    if (name == "transfer-encoding" && http_lower(value).find("chunked") != std::string::npos) a.chunked = true;
   }
   a.body = raw.substr(end + 4);
   if (a.chunked) {
@@ -81,9 +76,11 @@ Result<HttpAnswer> parse_http(const std::string& raw) {
   return a;
 }
 
+namespace {
+
 Result<Target> parse_location(const std::string& location, const Target& from) {
   if (!location.empty() && location.front() == '/') return Target{from.host, from.port, location};
-  const std::string l = lower(location.substr(0, 8));
+  const std::string l = http_lower(location.substr(0, 8));
   if (l.rfind("https://", 0) == 0)
     return make_error("redirect", "redirect to an https URL, which this validator does not follow: " + location);
   if (l.rfind("http://", 0) != 0) return make_error("redirect", "redirect to a URL that is not http: " + location);

@@ -22,6 +22,16 @@ Status send_all(int fd, const std::string& data, Deadline deadline);
 // Reads until EOF or `cap` bytes (then stops; *truncated set).
 Result<std::string> read_until_eof(int fd, std::size_t cap, Deadline deadline, bool* truncated);
 
+// One HTTP/1.x answer read to EOF: status, Location, and the body with any
+// chunked transfer coding removed.
+struct HttpAnswer {
+  int status = 0;
+  std::string location;
+  std::string body;
+  bool chunked = false;
+};
+Result<HttpAnswer> parse_http(const std::string& raw);
+
 // "host:port" / "[v6]:port" split; port required.
 Result<std::pair<std::string, std::uint16_t>> split_host_port(const std::string& text);
 

@@ -1,7 +1,5 @@
 #include "clientmode/deprovision.hpp"
 
-#include <cctype>
-
 #include "clientmode/checks.hpp"
 #include "mock-ca/va_net.hpp"
 
@@ -50,18 +48,16 @@ DeprovisionResult fetch_http01(const std::string& host, std::uint16_t port, cons
     r.error = "read: " + raw.error().to_string();
     return r;
   }
-  if (raw->rfind("HTTP/1.", 0) != 0 || raw->size() < 12 || !std::isdigit(static_cast<unsigned char>((*raw)[9]))) {
-    r.error = raw->empty() ? "the connection closed without an answer" : "the answer is not HTTP/1.x";
+  auto answer = d::parse_http(*raw);
+  if (!answer) {
+    r.error = raw->empty() ? "the connection closed without an answer" : "not an HTTP/1.x answer: " + answer.error().to_string();
     return r;
   }
-  r.status = std::atoi(raw->substr(9, 3).c_str());
-  const auto end = raw->find("\r\n\r\n");
-  const std::string body = end == std::string::npos ? "" : raw->substr(end + 4);
-  r.body_head = body.substr(0, 120);
+  r.status = answer->status;
+  r.body_head = answer->body.substr(0, 120);
   for (auto& c : r.body_head)  // evidence is JSON text: printable ASCII only
     if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e) c = '?';
-  // A chunked body carries its size line first: look for the key authorization anywhere in it.
-  r.key_authorization_served = r.status == 200 && body.find(token + ".") != std::string::npos;
+  r.key_authorization_served = r.status == 200 && answer->body.find(token + ".") != std::string::npos;
   return r;
 }
 

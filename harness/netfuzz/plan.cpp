@@ -167,7 +167,11 @@ Plan base_plan(BaseOp op, const Targets& t) {
       break;
   }
   plan.header["url"] = plan.url;
-  if (!plan.sign_with_jwk) plan.header["kid"] = t.account;
+  if (plan.sign_with_jwk) {
+    plan.header["jwk"] = t.signer_jwk;
+  } else {
+    plan.header["kid"] = t.account;
+  }
   return plan;
 }
 

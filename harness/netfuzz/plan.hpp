@@ -38,6 +38,7 @@ struct Targets {
   std::string finalize;       // its finalize URL
   std::string csr_b64;        // a valid CSR for the order's name
   std::string new_identifier; // a fresh DNS name for newOrder
+  nlohmann::json signer_jwk;  // account A's public key, the jwk of newAccount
 };
 
 struct Plan {
@@ -54,7 +55,7 @@ struct Plan {
   bool corrupt_signature = false;
   bool replay_nonce = false;  // send a nonce the server already consumed
   bool foreign_kid = false;   // kid of account B, signed by account A's key
-  bool sign_with_jwk = false; // header carries "jwk" (newAccount)
+  bool sign_with_jwk = false; // the key is named by "jwk", not "kid" (newAccount)
   // Set by operators whose result the RFC requires the server to refuse
   // (alg none or a MAC, no nonce, no url, jwk and kid together, ...).
   std::string must_refuse;

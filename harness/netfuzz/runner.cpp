@@ -85,6 +85,7 @@ class Session {
     if (!csr) return csr.error().nested("csr");
     targets_.csr_b64 = jose::base64url_encode(*csr);
     targets_.new_identifier = random_name(rng);
+    targets_.signer_jwk = key_a_->public_jwk().to_json();
     return Status{Ok{}};
   }
 
@@ -99,7 +100,6 @@ class Session {
       nonce = take_nonce();
     }
     json header = plan.header;
-    if (plan.sign_with_jwk && !header.contains("jwk")) header["jwk"] = key_a_->public_jwk().to_json();
     if (!plan.omit_nonce) header["nonce"] = nonce;
     std::string header_text = plan.raw_header.value_or(header.dump(-1, ' ', false, json::error_handler_t::replace));
     if (plan.raw_header && !plan.omit_nonce) {

@@ -20,6 +20,7 @@ Targets targets() {
   t.finalize = "https://ca.test/order/1/finalize";
   t.csr_b64 = "MIIB";
   t.new_identifier = "x.test";
+  t.signer_jwk = {{"kty", "EC"}, {"crv", "P-256"}, {"x", "AA"}, {"y", "AA"}};
   return t;
 }
 
@@ -60,8 +61,30 @@ TEST_CASE("base plans are valid ACME requests", "[netfuzz]") {
   CHECK(order.must_refuse.empty());
   const Plan acct = base_plan(BaseOp::new_account, targets());
   CHECK(acct.sign_with_jwk);
+  CHECK(acct.header["jwk"] == targets().signer_jwk);
   CHECK_FALSE(acct.header.contains("kid"));
   CHECK_FALSE(base_plan(BaseOp::get_order, targets()).payload.has_value());
+}
+
+TEST_CASE("deleting the key reference of a newAccount leaves no key in the header", "[netfuzz]") {
+  // The jwk is part of the plan from the start, so the deletion (and the
+  // duplicate-member splice, which copies the header text) sees it.
+  std::size_t seen = 0;
+  for (std::uint64_t i = 0; i < 3000; ++i) {
+    const Plan p = plan_of(7, i);
+    if (p.op != BaseOp::new_account || p.mutations.size() != 1) continue;
+    if (p.mutations[0] == "header-delete.kid") {
+      ++seen;
+      CHECK_FALSE(p.header.contains("jwk"));
+      CHECK_FALSE(p.header.contains("kid"));
+      CHECK(p.must_refuse == "RFC8555-6.2 required header member missing");
+    }
+    if (p.mutations[0].rfind("header-duplicate.", 0) == 0) {
+      REQUIRE(p.raw_header);
+      CHECK(p.raw_header->find("\"jwk\"") != std::string::npos);
+    }
+  }
+  CHECK(seen > 0);
 }
 
 TEST_CASE("every mutation class appears over a run", "[netfuzz]") {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "clientmode/deprovision.hpp"
+#include "clientmode/http01_probe.hpp"
 #include "clientmode/scenario.hpp"
 #include "engine/runner.hpp"
 #include "mock-ca/observation.hpp"
@@ -52,9 +52,13 @@ struct ClientRun {
   // command line (scenario tos_opt_in false).
   bool tos_withheld = false;
   // Scenarios citing RFC8555-8.3-client-deprovisions-resource: the HTTP-01
-  // resource fetched again at the accepted finalize (deprovision.hpp).
+  // resource fetched again at the accepted finalize (http01_probe.hpp).
   bool deprovision_probed = false;  // the probe was armed for this run
-  std::optional<DeprovisionResult> deprovision;
+  std::optional<ProbeResult> deprovision;
+  // Scenarios citing RFC8555-8.3-client-checks-echoed-token: the path of a
+  // never-issued token fetched when the client answered its first challenge.
+  bool echo_probed = false;
+  std::optional<ProbeResult> echo;
 };
 
 struct ClientCheckDef {

@@ -157,7 +157,7 @@ Judgement deprovisions_resource(const ClientRun& run) {
   if (!run.deprovision_probed) return Judgement::skip("the deprovision probe was not armed in this run");
   if (!run.deprovision)
     return Judgement::skip("no finalize was accepted after a challenge response, so the resource was not fetched again");
-  const DeprovisionResult& d = *run.deprovision;
+  const ProbeResult& d = *run.deprovision;
   const std::vector<std::string> ev = {d.trigger, "client-process"};
   if (d.key_authorization_served)
     return Judgement::fail("at the accepted finalize " + d.trigger + " the authorization was valid, yet " + d.url +
@@ -177,6 +177,38 @@ std::optional<std::string> lifecycle_needs_http01_success(const ClientScenario& 
   return std::nullopt;
 }
 
+// §8.3: a client that answers validation requests by echoing the token it
+// is asked for checks that the token is base64url first.  Judged from the
+// echo probe: when the client answers its first challenge, client mode asks
+// the client's HTTP-01 server for a token the CA never issued, with '~' and
+// '!'.  A client that serves only the resources it provisioned answers 404
+// (or closes); one that echoes any token sends it back.
+Judgement checks_echoed_token(const ClientRun& run) {
+  if (!run.echo_probed) return Judgement::skip("the echo probe was not armed in this run");
+  if (!run.echo) return Judgement::skip("the client answered no challenge, so its HTTP-01 server was not probed");
+  const ProbeResult& e = *run.echo;
+  const std::vector<std::string> ev = {e.trigger, "client-process"};
+  if (e.token_echoed)
+    return Judgement::fail("while the client served its challenge (" + e.trigger + "), " + e.url +
+                               " (a token never issued, with '~' and '!' outside base64url) answered 200 with that token "
+                               "in the body" +
+                               std::string(e.key_authorization_served ? " as a key authorization" : "") +
+                               " (client-process echo_probe)",
+                           ev);
+  const std::string how = e.status ? "answered " + std::to_string(e.status) + " without echoing it"
+                                   : "got no answer (" + e.error.substr(0, 160) + ")";
+  return Judgement::pass("while the client served its challenge (" + e.trigger + "), " + e.url +
+                             " (a token never issued, outside base64url) " + how,
+                         ev);
+}
+
+std::optional<std::string> lifecycle_needs_client_http01_server(const ClientScenario& sc) {
+  if (sc.challenge == "http-01-webroot")
+    return "with http-01-webroot acmespec serves the client's files itself, so no server of the client is asked";
+  if (sc.challenge != "http-01") return "the scenario's challenge is " + sc.challenge + ", not HTTP-01";
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::vector<ClientCheckDef> checks_lifecycle() {
@@ -184,6 +216,7 @@ std::vector<ClientCheckDef> checks_lifecycle() {
       {"RFC8555-7.4.2-client-accepts-pem-chain", accepts_pem_chain, lifecycle_needs_download},
       {"RFC8555-7.5.1-client-waits-for-validation", waits_for_validation, lifecycle_needs_visible_validation},
       {"RFC8555-8.3-client-deprovisions-resource", deprovisions_resource, lifecycle_needs_http01_success},
+      {"RFC8555-8.3-client-checks-echoed-token", checks_echoed_token, lifecycle_needs_client_http01_server},
   };
 }
 

@@ -34,7 +34,7 @@ struct ClientExecutor::Live {
     std::vector<ClientRun::ValidationAttempt> list;
   };
   std::shared_ptr<Attempts> attempts = std::make_shared<Attempts>();
-  std::shared_ptr<DeprovisionProbe> probe;  // only in scenarios citing the deprovision check
+  std::shared_ptr<Http01Probe> probe;  // only in scenarios citing a check the probes judge
 };
 
 namespace {
@@ -250,8 +250,11 @@ engine::StepRun ClientExecutor::run(const engine::Step&, const json&, engine::Va
   mc.ca.va.dns_server = "127.0.0.1:" + std::to_string(live_->responders->dns_port());
   mc.ca.faults = sc.faults;
   const auto& expect = sc.expect;
-  if (std::find(expect.begin(), expect.end(), "RFC8555-8.3-client-deprovisions-resource") != expect.end()) {
-    live_->probe = std::make_shared<DeprovisionProbe>(expand_identifiers(sc, domain).front(), *http_port);
+  const auto cites = [&](const char* id) { return std::find(expect.begin(), expect.end(), id) != expect.end(); };
+  const bool deprovision = cites("RFC8555-8.3-client-deprovisions-resource");
+  const bool echo = cites("RFC8555-8.3-client-checks-echoed-token");
+  if (deprovision || echo) {
+    live_->probe = std::make_shared<Http01Probe>(expand_identifiers(sc, domain).front(), *http_port, deprovision, echo);
     mc.ca.on_observation = [p = live_->probe](const mockca::Observation& o) { p->observe(o); };
   }
   mc.ca.va.start_delay = std::chrono::seconds(sc.validation_delay_s);
@@ -374,8 +377,10 @@ engine::StepRun ClientExecutor::run(const engine::Step&, const json&, engine::Va
   run_.validation_delay_s = sc.validation_delay_s;
   run_.tos_withheld = !sc.tos_opt_in;  // begin() refused the scenario unless the profile could withhold it
   if (live_->probe) {
-    run_.deprovision_probed = true;
-    run_.deprovision = live_->probe->result();
+    run_.deprovision_probed = live_->probe->deprovision_armed();
+    run_.deprovision = live_->probe->deprovision_result();
+    run_.echo_probed = live_->probe->echo_armed();
+    run_.echo = live_->probe->echo_result();
   }
   json status = result->exit_code ? json(*result->exit_code) : json(nullptr);
   process_evidence_ = {{"id", "client-process"},
@@ -399,16 +404,8 @@ engine::StepRun ClientExecutor::run(const engine::Step&, const json&, engine::Va
     process_evidence_["validation_delay_s"] = sc.validation_delay_s;
     process_evidence_["validation_attempts"] = attempts;
   }
-  if (run_.deprovision) {
-    const auto& d = *run_.deprovision;
-    process_evidence_["deprovision_probe"] = {{"trigger", d.trigger},
-                                              {"url", d.url},
-                                              {"at", engine::format_utc(d.at)},
-                                              {"status", d.status},
-                                              {"error", d.error},
-                                              {"key_authorization_served", d.key_authorization_served},
-                                              {"body_head", d.body_head}};
-  }
+  if (run_.deprovision) process_evidence_["deprovision_probe"] = probe_evidence(*run_.deprovision);
+  if (run_.echo) process_evidence_["echo_probe"] = probe_evidence(*run_.echo);
   if (result->timed_out)
     process_evidence_["error"] = "killed after the " + std::to_string(po.timeout.count() / 1000) + " s timeout";
   return out;

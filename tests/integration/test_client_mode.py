@@ -89,6 +89,9 @@ def test_lego_profile(run_acmespec, tmp_path):
     assert process["validation_delay_s"] == 3 and len(process["validation_attempts"]) == 1
     # At the accepted finalize lego's own listener no longer serves the key authorization.
     assert checks["client-happy-http-01"]["RFC8555-8.3-client-deprovisions-resource"]["outcome"] == "pass"
+    # While it serves its challenge, lego's listener answers a never-issued token with 404.
+    echoed = checks["client-happy-http-01"]["RFC8555-8.3-client-checks-echoed-token"]
+    assert echoed["outcome"] == "pass" and "answered 404" in echoed["message"], echoed
 
 
 @pytest.mark.skipif(shutil.which("certbot") is None, reason="certbot is not installed")
@@ -100,6 +103,8 @@ def test_certbot_profile(run_acmespec, tmp_path):
     assert checks["client-bad-nonce-first-request"]["RFC8555-6.5-client-retries-bad-nonce"]["outcome"] == "pass"
     assert checks["client-server-internal-new-account"]["RFC8555-6.7-client-displays-error-detail"]["outcome"] == "pass"
     assert checks["client-happy-http-01"]["RFC8555-8.3-client-deprovisions-resource"]["outcome"] == "pass"
+    # certbot's standalone server closes the connection for a token it did not provision.
+    assert checks["client-happy-http-01"]["RFC8555-8.3-client-checks-echoed-token"]["outcome"] == "pass"
 
 
 def test_a_client_that_never_talks_fails_issuance(run_acmespec, tmp_path):

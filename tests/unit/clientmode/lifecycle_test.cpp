@@ -7,6 +7,9 @@
 #include <fstream>
 
 #include <catch2/catch.hpp>
+#include <httplib.h>
+
+#include <thread>
 
 #include "clientmode/client_mode.hpp"
 #include "clientmode/scenario.hpp"
@@ -154,7 +157,7 @@ const std::string kDeprovisionCheck = "RFC8555-8.3-client-deprovisions-resource"
 acmespec::clientmode::ClientRun with_probe(int status, bool served, const std::string& error = "") {
   Log l = Log::happy();
   l.run.deprovision_probed = true;
-  acmespec::clientmode::DeprovisionResult d;
+  acmespec::clientmode::ProbeResult d;
   d.trigger = "obs-8";
   d.url = "http://a.acmespec.test:5002/.well-known/acme-challenge/tok";
   d.status = status;
@@ -202,14 +205,14 @@ TEST_CASE("deprovisions-resource: skipped without a probe; unfit outside success
 TEST_CASE("deprovision probe: fetches once at the first accepted finalize after a challenge response") {
   namespace cm = acmespec::clientmode;
   // A port nothing listens on: the probe records the refused connection.
-  cm::DeprovisionProbe probe("a.acmespec.test", 1);
+  cm::Http01Probe probe("a.acmespec.test", 1, true, false);
   acmespec::mockca::Observation fin;
   fin.seq = 5;
   fin.endpoint = Endpoint::kFinalize;
   fin.method = "POST";
   fin.status = 200;
   probe.observe(fin);
-  CHECK_FALSE(probe.result());  // no challenge answered yet
+  CHECK_FALSE(probe.deprovision_result());  // no challenge answered yet
   acmespec::mockca::Observation ch;
   ch.seq = 4;
   ch.endpoint = Endpoint::kChallenge;
@@ -219,11 +222,12 @@ TEST_CASE("deprovision probe: fetches once at the first accepted finalize after 
   probe.observe(ch);
   fin.status = 403;
   probe.observe(fin);
-  CHECK_FALSE(probe.result());  // a refused finalize does not mean the authorization is valid
+  CHECK_FALSE(probe.deprovision_result());  // a refused finalize does not mean the authorization is valid
   fin.status = 200;
   probe.observe(fin);
-  const auto r = probe.result();
+  const auto r = probe.deprovision_result();
   REQUIRE(r);
+  CHECK_FALSE(probe.echo_result());  // the echo probe was not armed
   CHECK(r->trigger == "obs-5");
   CHECK(r->url == "http://a.acmespec.test:1/.well-known/acme-challenge/tok");
   CHECK(r->status == 0);
@@ -252,4 +256,96 @@ TEST_CASE("deprovision probe: a resource still served on a real listener is seen
   CHECK_FALSE(removed.key_authorization_served);
   (*server).reset();
   fs::remove_all(dir);
+}
+
+namespace {
+
+const std::string kEchoCheck = "RFC8555-8.3-client-checks-echoed-token";
+
+acmespec::clientmode::ClientRun with_echo(int status, bool echoed, const std::string& error = "") {
+  Log l = Log::happy();
+  l.run.echo_probed = true;
+  acmespec::clientmode::ProbeResult e;
+  e.trigger = "obs-4";
+  e.url = std::string("http://a.acmespec.test:5002/.well-known/acme-challenge/") + acmespec::clientmode::kEchoProbeToken;
+  e.status = status;
+  e.error = error;
+  e.token_echoed = echoed;
+  e.key_authorization_served = echoed;
+  l.run.echo = e;
+  return l.run;
+}
+
+}  // namespace
+
+TEST_CASE("echoed-token: a never-issued token answered 404 or not at all passes; echoed back fails") {
+  const auto gone = judge(kEchoCheck, with_echo(404, false));
+  CHECK(gone.kind == Judgement::held);
+  CHECK(gone.message.find("answered 404 without echoing it") != std::string::npos);
+  CHECK(gone.evidence == std::vector<std::string>{"obs-4", "client-process"});
+  CHECK(judge(kEchoCheck, with_echo(0, false, "connect: connection refused")).kind == Judgement::held);
+  const auto echoed = judge(kEchoCheck, with_echo(200, true));
+  CHECK(echoed.kind == Judgement::violated);
+  CHECK(echoed.message.find("answered 200 with that token in the body as a key authorization") != std::string::npos);
+}
+
+TEST_CASE("echoed-token: skipped without a probe; unfit unless the client's own HTTP-01 server answers") {
+  CHECK(judge(kEchoCheck, Log::happy().run).kind == Judgement::not_applicable);
+  Log armed = Log::happy();
+  armed.run.echo_probed = true;
+  CHECK(judge(kEchoCheck, armed.run).message.find("answered no challenge") != std::string::npos);
+  namespace cm = acmespec::clientmode;
+  CHECK(cm::parse_client_scenario(lifecycle_doc(kEchoCheck), "c.json", fixture::catalogue()).ok());
+  auto webroot = cm::parse_client_scenario(lifecycle_doc(kEchoCheck, "http-01-webroot"), "c.json", fixture::catalogue());
+  REQUIRE_FALSE(webroot.ok());
+  CHECK(webroot.error().to_string().find("serves the client's files itself") != std::string::npos);
+  CHECK_FALSE(cm::parse_client_scenario(lifecycle_doc(kEchoCheck, "dns-01"), "c.json", fixture::catalogue()).ok());
+}
+
+TEST_CASE("echo probe: a server that echoes any token is caught, one serving only its resource is not") {
+  namespace cm = acmespec::clientmode;
+  auto port = cm::free_loopback_port();
+  REQUIRE(port);
+  bool echo_any = true;
+  httplib::Server server;
+  server.Get(R"(/\.well-known/acme-challenge/(.+))", [&](const httplib::Request& req, httplib::Response& res) {
+    const std::string token = req.matches[1];
+    if (echo_any || token == "tok") {
+      res.set_content(token + ".thumbprint", "text/plain");
+    } else {
+      res.status = 404;
+    }
+  });
+  std::thread t([&] { server.listen("127.0.0.1", *port); });
+  for (int i = 0; i < 500 && !server.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  REQUIRE(server.is_running());
+
+  acmespec::mockca::Observation ch;
+  ch.seq = 4;
+  ch.endpoint = Endpoint::kChallenge;
+  ch.method = "POST";
+  ch.payload = nlohmann::json::object();
+  ch.challenge_token = "tok";
+  cm::Http01Probe echoing("a.acmespec.test", *port, false, true);
+  echoing.observe(ch);
+  auto r = echoing.echo_result();
+  REQUIRE(r);
+  CHECK(r->trigger == "obs-4");
+  CHECK(r->status == 200);
+  CHECK(r->token_echoed);
+  CHECK(r->key_authorization_served);
+  CHECK(r->body_head == std::string(cm::kEchoProbeToken) + ".thumbprint");
+  CHECK_FALSE(echoing.deprovision_result());
+
+  echo_any = false;
+  cm::Http01Probe strict("a.acmespec.test", *port, false, true);
+  strict.observe(ch);
+  r = strict.echo_result();
+  REQUIRE(r);
+  CHECK(r->status == 404);
+  CHECK_FALSE(r->token_echoed);
+  CHECK(cm::fetch_http01("a.acmespec.test", *port, "tok").key_authorization_served);  // its own resource is served
+
+  server.stop();
+  t.join();
 }

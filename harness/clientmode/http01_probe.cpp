@@ -1,31 +1,43 @@
-#include "clientmode/deprovision.hpp"
+#include "clientmode/http01_probe.hpp"
 
 #include "clientmode/checks.hpp"
+#include "engine/run_record.hpp"
 #include "mock-ca/va_net.hpp"
 
 namespace acmespec::clientmode {
 
-void DeprovisionProbe::observe(const mockca::Observation& o) {
+void Http01Probe::observe(const mockca::Observation& o) {
   std::lock_guard lock(mu_);
   if (o.endpoint == mockca::Endpoint::kChallenge && o.method == "POST" && o.payload && o.payload->is_object() &&
       !o.challenge_token.empty() && token_.empty()) {
     token_ = o.challenge_token;
+    if (echo_ && !echo_result_) {
+      echo_result_ = fetch_http01(host_, port_, kEchoProbeToken);
+      echo_result_->trigger = evidence_id(o);
+    }
     return;
   }
   // An accepted finalize means every authorization of the order is valid.
-  if (o.endpoint != mockca::Endpoint::kFinalize || o.method != "POST" || o.status >= 400 || token_.empty() || result_) return;
-  result_ = fetch_http01(host_, port_, token_);
-  result_->trigger = evidence_id(o);
+  if (!deprovision_ || o.endpoint != mockca::Endpoint::kFinalize || o.method != "POST" || o.status >= 400 ||
+      token_.empty() || deprovision_result_)
+    return;
+  deprovision_result_ = fetch_http01(host_, port_, token_);
+  deprovision_result_->trigger = evidence_id(o);
 }
 
-std::optional<DeprovisionResult> DeprovisionProbe::result() const {
+std::optional<ProbeResult> Http01Probe::deprovision_result() const {
   std::lock_guard lock(mu_);
-  return result_;
+  return deprovision_result_;
 }
 
-DeprovisionResult fetch_http01(const std::string& host, std::uint16_t port, const std::string& token) {
+std::optional<ProbeResult> Http01Probe::echo_result() const {
+  std::lock_guard lock(mu_);
+  return echo_result_;
+}
+
+ProbeResult fetch_http01(const std::string& host, std::uint16_t port, const std::string& token) {
   namespace d = mockca::detail;
-  DeprovisionResult r;
+  ProbeResult r;
   r.at = std::chrono::system_clock::now();
   const std::string path = "/.well-known/acme-challenge/" + token;
   const std::string authority = host + ":" + std::to_string(port);
@@ -58,7 +70,19 @@ DeprovisionResult fetch_http01(const std::string& host, std::uint16_t port, cons
   for (auto& c : r.body_head)  // evidence is JSON text: printable ASCII only
     if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e) c = '?';
   r.key_authorization_served = r.status == 200 && answer->body.find(token + ".") != std::string::npos;
+  r.token_echoed = r.status == 200 && answer->body.find(token) != std::string::npos;
   return r;
+}
+
+nlohmann::json probe_evidence(const ProbeResult& r) {
+  return {{"trigger", r.trigger},
+          {"url", r.url},
+          {"at", engine::format_utc(r.at)},
+          {"status", r.status},
+          {"error", r.error},
+          {"key_authorization_served", r.key_authorization_served},
+          {"token_echoed", r.token_echoed},
+          {"body_head", r.body_head}};
 }
 
 }  // namespace acmespec::clientmode

@@ -154,16 +154,34 @@ namespace {
 
 const std::string kDeprovisionCheck = "RFC8555-8.3-client-deprovisions-resource";
 
+// What a probe of http://a.acmespec.test:5002/.well-known/acme-challenge/<token> found.
+acmespec::clientmode::ProbeResult probe_result(const std::string& trigger, const std::string& token, int status,
+                                               bool served, const std::string& error) {
+  acmespec::clientmode::ProbeResult r;
+  r.trigger = trigger;
+  r.url = "http://a.acmespec.test:5002/.well-known/acme-challenge/" + token;
+  r.status = status;
+  r.error = error;
+  r.key_authorization_served = served;
+  r.token_echoed = served;
+  return r;
+}
+
+// The client's response to a challenge, as the mock CA observes it.
+acmespec::mockca::Observation challenge_answer(std::uint64_t seq, const std::string& token) {
+  acmespec::mockca::Observation ch;
+  ch.seq = seq;
+  ch.endpoint = Endpoint::kChallenge;
+  ch.method = "POST";
+  ch.payload = nlohmann::json::object();
+  ch.challenge_token = token;
+  return ch;
+}
+
 acmespec::clientmode::ClientRun with_probe(int status, bool served, const std::string& error = "") {
   Log l = Log::happy();
   l.run.deprovision_probed = true;
-  acmespec::clientmode::ProbeResult d;
-  d.trigger = "obs-8";
-  d.url = "http://a.acmespec.test:5002/.well-known/acme-challenge/tok";
-  d.status = status;
-  d.error = error;
-  d.key_authorization_served = served;
-  l.run.deprovision = d;
+  l.run.deprovision = probe_result("obs-8", "tok", status, served, error);
   return l.run;
 }
 
@@ -213,13 +231,7 @@ TEST_CASE("deprovision probe: fetches once at the first accepted finalize after 
   fin.status = 200;
   probe.observe(fin);
   CHECK_FALSE(probe.deprovision_result());  // no challenge answered yet
-  acmespec::mockca::Observation ch;
-  ch.seq = 4;
-  ch.endpoint = Endpoint::kChallenge;
-  ch.method = "POST";
-  ch.payload = nlohmann::json::object();
-  ch.challenge_token = "tok";
-  probe.observe(ch);
+  probe.observe(challenge_answer(4, "tok"));
   fin.status = 403;
   probe.observe(fin);
   CHECK_FALSE(probe.deprovision_result());  // a refused finalize does not mean the authorization is valid
@@ -265,14 +277,7 @@ const std::string kEchoCheck = "RFC8555-8.3-client-checks-echoed-token";
 acmespec::clientmode::ClientRun with_echo(int status, bool echoed, const std::string& error = "") {
   Log l = Log::happy();
   l.run.echo_probed = true;
-  acmespec::clientmode::ProbeResult e;
-  e.trigger = "obs-4";
-  e.url = std::string("http://a.acmespec.test:5002/.well-known/acme-challenge/") + acmespec::clientmode::kEchoProbeToken;
-  e.status = status;
-  e.error = error;
-  e.token_echoed = echoed;
-  e.key_authorization_served = echoed;
-  l.run.echo = e;
+  l.run.echo = probe_result("obs-4", acmespec::clientmode::kEchoProbeToken, status, echoed, error);
   return l.run;
 }
 
@@ -320,12 +325,7 @@ TEST_CASE("echo probe: a server that echoes any token is caught, one serving onl
   for (int i = 0; i < 500 && !server.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   REQUIRE(server.is_running());
 
-  acmespec::mockca::Observation ch;
-  ch.seq = 4;
-  ch.endpoint = Endpoint::kChallenge;
-  ch.method = "POST";
-  ch.payload = nlohmann::json::object();
-  ch.challenge_token = "tok";
+  const auto ch = challenge_answer(4, "tok");
   cm::Http01Probe echoing("a.acmespec.test", *port, false, true);
   echoing.observe(ch);
   auto r = echoing.echo_result();

@@ -216,7 +216,7 @@ Result<FaultPlan> parse_fault_plan(const json& j) {
   if (auto s = only_members(j, "", {"errors", "delays", "order_processing_polls", "authz_pending_polls", "retry_after",
                                     "challenge_invalid", "alternate_chains", "eab_required", "terms_changed",
                                     "challenge_token", "certificate_mismatch", "hostile_body", "extra_identifiers",
-                                    "hostile_identifiers", "directory_decoy", "hostile_urls", "invalid_nonce",
+                                    "hostile_identifiers", "directory_decoy", "resource_decoy", "hostile_urls", "invalid_nonce",
                                     "order_reorder", "certificate_extra_pem"});
       !s)
     return s.error();
@@ -283,13 +283,16 @@ Result<FaultPlan> parse_fault_plan(const json& j) {
     body.size = *n;
     plan.hostile_body = body;
   }
-  if (j.contains("directory_decoy")) {
-    auto d = text(j["directory_decoy"], "directory_decoy");
+  for (const char* knob : {"directory_decoy", "resource_decoy"}) {
+    if (!j.contains(knob)) continue;
+    auto d = text(j[knob], knob);
     if (!d) return d.error();
     if (*d != "http" && *d != "other-host")
-      return make_error("directory_decoy", "expected \"http\" or \"other-host\", got \"" + *d + "\"");
-    plan.directory_decoy = *d;
+      return make_error(knob, "expected \"http\" or \"other-host\", got \"" + *d + "\"");
+    (std::string_view(knob) == "directory_decoy" ? plan.directory_decoy : plan.resource_decoy) = *d;
   }
+  if (!plan.directory_decoy.empty() && !plan.resource_decoy.empty())
+    return make_error("resource_decoy", "set either directory_decoy or resource_decoy, not both (there is one decoy listener)");
   if (j.contains("extra_identifiers")) {
     const json& x = j["extra_identifiers"];
     if (!x.is_array() || x.empty() || x.size() > 10) return make_error("extra_identifiers", "expected a list of 1 to 10 DNS names");

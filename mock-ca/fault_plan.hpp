@@ -15,7 +15,7 @@
 //    "hostile_body": {"endpoint": "directory", "kind": "nested", "size": 100000},
 //    "extra_identifiers": ["not-requested.acmespec-hostile.test"],
 //    "hostile_identifiers": ["$(touch${IFS}x).example"],
-//    "directory_decoy": "http",
+//    "directory_decoy": "http", "resource_decoy": "other-host",
 //    "hostile_urls": [";$(touch$IFS'x')", "%1B%5D0;title%07"],
 //    "invalid_nonce": {"endpoint": "newAccount", "nth": [1]},
 //    "order_reorder": "mismatch", "certificate_extra_pem": "ec-parameters"}
@@ -146,6 +146,11 @@ struct FaultPlan {
   // decoy (MockCaConfig::decoy_base): "http" a plain-HTTP URL, "other-host"
   // another host.  Empty = the CA's own URLs.
   std::string directory_decoy;
+  // Hostile CA: the authorization URLs every order lists point at the decoy
+  // ("http" or "other-host", as for directory_decoy): the directory and the
+  // account are honest, the first resource URL the client follows is not.
+  // At most one of directory_decoy and resource_decoy (one decoy listener).
+  std::string resource_decoy;
   // Hostile CA: the URLs handed out for orders, authorizations, challenges,
   // finalize and certificates carry these extra path segments after the
   // resource id ("/order/<id>/<seg1>/<seg2>..."), in Location and Link

@@ -43,6 +43,7 @@ json to_json(const FaultPlan& plan) {
   if (!plan.extra_identifiers.empty()) out["extra_identifiers"] = plan.extra_identifiers;
   if (!plan.hostile_identifiers.empty()) out["hostile_identifiers"] = plan.hostile_identifiers;
   if (!plan.directory_decoy.empty()) out["directory_decoy"] = plan.directory_decoy;
+  if (!plan.resource_decoy.empty()) out["resource_decoy"] = plan.resource_decoy;
   if (!plan.hostile_urls.empty()) out["hostile_urls"] = plan.hostile_urls;
   if (plan.invalid_nonce) {
     json n = {{"nth", plan.invalid_nonce->nth}};

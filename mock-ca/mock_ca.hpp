@@ -59,8 +59,9 @@ struct VaConfig {
 
 struct MockCaConfig {
   std::string base_url;                 // e.g. "https://127.0.0.1:14000"; every URL the CA hands out is under it
-  // The directory_decoy fault points directory entries here (e.g. "http://127.0.0.1:9" or
-  // "https://127.0.0.2:9"); empty = base_url with http:// or with host 127.0.0.2.
+  // The directory_decoy and resource_decoy faults point directory entries or
+  // authorization URLs here (e.g. "http://127.0.0.1:9" or "https://127.0.0.2:9");
+  // empty = base_url with http:// or with host 127.0.0.2.
   std::string decoy_base;
   VaConfig va;
   FaultPlan faults;

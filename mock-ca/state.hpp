@@ -180,6 +180,10 @@ class Core {
   void apply_validation(Authz& z, const std::string& challenge_id, std::optional<acme::Problem> error);
   nlohmann::json account_json(const Account& acct) const;
   nlohmann::json order_json(const Order& o) const;
+  // Where a decoy fault ("http", "other-host") points: MockCaConfig::decoy_base
+  // when set, else a plain-HTTP form of the CA's URL or https://127.0.0.2;
+  // the CA's own base URL for "".
+  std::string decoy_base(const std::string& kind) const;
   nlohmann::json authz_json(const Authz& z) const;
   nlohmann::json challenge_json(const Challenge& c) const;
   Reply order_reply(int status, Order& o);

@@ -15,19 +15,21 @@ std::string Core::current_terms() const {
   return t + (t.find('?') == std::string::npos ? "?" : "&") + "version=2";
 }
 
+std::string Core::decoy_base(const std::string& kind) const {
+  if (kind.empty()) return cfg.base_url;
+  if (!cfg.decoy_base.empty()) return cfg.decoy_base;
+  const auto colon = cfg.base_url.rfind(':');
+  if (kind == "http") return "http" + cfg.base_url.substr(cfg.base_url.find(':'));
+  return "https://127.0.0.2" + (colon > 6 ? cfg.base_url.substr(colon) : "");
+}
+
 Reply Core::directory() {
   nlohmann::json meta = {{"termsOfService", current_terms()},
                          {"website", cfg.website},
                          {"caaIdentities", cfg.caa_identities},
                          {"externalAccountRequired", faults.eab_required}};
   // The directory_decoy fault: the entries a client uses first lead elsewhere.
-  std::string decoy = cfg.base_url;
-  if (!faults.directory_decoy.empty()) {
-    const auto colon = cfg.base_url.rfind(':');
-    if (!cfg.decoy_base.empty()) decoy = cfg.decoy_base;
-    else if (faults.directory_decoy == "http") decoy = "http" + cfg.base_url.substr(cfg.base_url.find(':'));
-    else decoy = "https://127.0.0.2" + (colon > 6 ? cfg.base_url.substr(colon) : "");
-  }
+  const std::string decoy = decoy_base(faults.directory_decoy);
   return json_reply(200, {{"newNonce", decoy + "/nonce"},
                           {"newAccount", decoy + "/new-account"},
                           {"newOrder", decoy + "/new-order"},

@@ -159,7 +159,9 @@ nlohmann::json Core::order_json(const Order& o) const {
   nlohmann::json ids = nlohmann::json::array();
   for (const auto& id : o.identifiers) ids.push_back(id.to_json());
   nlohmann::json authz_urls = nlohmann::json::array();
-  for (const auto& z : o.authz_ids) authz_urls.push_back(resource_url("/authz/" + z));
+  // The resource_decoy fault: the authorization URLs lead to the decoy.
+  const std::string authz_base = decoy_base(faults.resource_decoy);
+  for (const auto& z : o.authz_ids) authz_urls.push_back(authz_base + "/authz/" + z + url_decoration(faults));
   nlohmann::json j = {{"status", o.status},
                       {"expires", stamp(o.expires)},
                       {"identifiers", ids},

@@ -35,7 +35,7 @@ struct ClientRun {
   // Files named acmespec-canary* found in the working folder after the run:
   // hostile payloads would create them if anything executed them.
   std::vector<std::string> canaries;
-  // directory_decoy only: connections that reached the decoy listener.
+  // directory_decoy, resource_decoy only: connections that reached the decoy listener.
   std::vector<std::string> decoy_hits;
   // certificate_extra_pem only: PEM files (relative paths) the client left in
   // its working folder that hold the extra block (pem_files_containing()).

@@ -216,28 +216,33 @@ std::optional<std::string> needs_extra_identifiers(const ClientScenario& sc) {
 
 // ---- RFC 8555 §6.1: HTTPS only, and no detour to another host -------------
 
+// The decoy faults: the directory's first entries (directory_decoy) or the
+// authorization URLs of every order (resource_decoy) lead to a listener that
+// records connections.  Judged once the client has seen the hostile URLs: the
+// directory answered, or an order created.
 Judgement stays_off_decoy(const ClientRun& run, const std::string& kind, const std::string& what) {
-  if (run.faults.directory_decoy != kind) return Judgement::skip("the directory pointed nowhere else");
-  const bool fetched = std::any_of(run.observations.begin(), run.observations.end(),
-                                   [](const Observation& o) { return o.endpoint == Endpoint::kDirectory && o.status == 200; });
+  const bool directory = run.faults.directory_decoy == kind;
+  if (!directory && run.faults.resource_decoy != kind) return Judgement::skip("no URL the CA handed out pointed elsewhere");
+  const std::string from = directory ? "the directory" : "the order's authorization URLs";
+  const Endpoint where = directory ? Endpoint::kDirectory : Endpoint::kNewOrder;
+  const bool seen = std::any_of(run.observations.begin(), run.observations.end(),
+                                [&](const Observation& o) { return o.endpoint == where && o.status / 100 == 2; });
   if (!run.decoy_hits.empty())
-    return Judgement::fail("the client followed the directory to " + what + ": " + hostile_list(run.decoy_hits, 3));
-  if (!fetched) return Judgement::skip("the client never fetched the directory");
-  return Judgement::pass("no connection reached the " + what + " the directory pointed at");
+    return Judgement::fail("the client followed " + from + " to " + what + ": " + hostile_list(run.decoy_hits, 3));
+  if (!seen) return Judgement::skip(directory ? "the client never fetched the directory" : "no order was created");
+  return Judgement::pass("no connection reached the " + what + " " + from + " pointed at");
 }
 
 Judgement https_only(const ClientRun& run) { return stays_off_decoy(run, "http", "a plain-HTTP URL"); }
 Judgement stays_on_directory_host(const ClientRun& run) { return stays_off_decoy(run, "other-host", "another host"); }
 
-std::optional<std::string> needs_http_decoy(const ClientScenario& sc) {
-  if (sc.faults.directory_decoy == "http") return std::nullopt;
-  return "the fault plan sets no directory_decoy \"http\"";
+std::optional<std::string> needs_decoy(const ClientScenario& sc, const std::string& kind) {
+  if (sc.faults.directory_decoy == kind || sc.faults.resource_decoy == kind) return std::nullopt;
+  return "the fault plan sets neither directory_decoy nor resource_decoy to \"" + kind + "\"";
 }
 
-std::optional<std::string> needs_host_decoy(const ClientScenario& sc) {
-  if (sc.faults.directory_decoy == "other-host") return std::nullopt;
-  return "the fault plan sets no directory_decoy \"other-host\"";
-}
+std::optional<std::string> needs_http_decoy(const ClientScenario& sc) { return needs_decoy(sc, "http"); }
+std::optional<std::string> needs_host_decoy(const ClientScenario& sc) { return needs_decoy(sc, "other-host"); }
 
 // ---- Bounded waiting: a hostile CA cannot keep the client forever --------
 

@@ -26,7 +26,7 @@ struct ClientExecutor::Live {
   std::unique_ptr<responders::Responders> responders;
   std::unique_ptr<mockca::MockCaServer> ca;
   std::unique_ptr<SiteServer> site;  // http-01-webroot: serves {webroot} on {http_port}
-  std::unique_ptr<DecoyListener> decoy;  // directory_decoy: where the hostile directory points
+  std::unique_ptr<DecoyListener> decoy;  // directory_decoy, resource_decoy: where the hostile URLs point
   // The VA's first attempts, reported from its workers (shared: the VA may
   // outlive a run that ended early).
   struct Attempts {
@@ -262,8 +262,9 @@ engine::StepRun ClientExecutor::run(const engine::Step&, const json&, engine::Va
     std::lock_guard lock(attempts->mu);
     if (attempts->list.size() < 1000) attempts->list.push_back({type, identifier, std::chrono::system_clock::now()});
   };
-  if (!sc.faults.directory_decoy.empty()) {
-    const bool http = sc.faults.directory_decoy == "http";
+  if (const std::string& kind = sc.faults.directory_decoy.empty() ? sc.faults.resource_decoy : sc.faults.directory_decoy;
+      !kind.empty()) {
+    const bool http = kind == "http";
     auto decoy = DecoyListener::start(http ? "127.0.0.1" : "127.0.0.2");
     if (!decoy) {
       out.harness_error = "cannot start the decoy listener: " + decoy.error().to_string();

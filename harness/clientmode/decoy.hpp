@@ -1,6 +1,7 @@
-// A decoy listener for the directory_decoy fault (docs/security.md, "Client
-// checks"): the mock CA's directory points the client at this address
-// (plain HTTP on 127.0.0.1, or another loopback host), and every connection
+// A decoy listener for the directory_decoy and resource_decoy faults
+// (docs/security.md, "Client checks"): the mock CA's directory or its orders'
+// authorization URLs point the client at this address (plain HTTP on
+// 127.0.0.1, or another loopback host), and every connection
 // that arrives is recorded with its first line.  A client that refuses such
 // URLs never connects.  Bounded: at most 100 records, 512 bytes read per
 // connection, one second per read.

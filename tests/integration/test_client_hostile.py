@@ -19,7 +19,7 @@ HOSTILE = [
     "client-hostile-endless-processing", "client-hostile-retry-after-far", "client-hostile-oversized-directory",
     "client-hostile-nested-json", "client-hostile-extra-identifiers", "client-hostile-directory-plain-http",
     "client-hostile-directory-other-host", "client-hostile-identifier-injection", "client-hostile-url-injection",
-    "client-hostile-url-semicolon",
+    "client-hostile-url-semicolon", "client-hostile-authz-plain-http", "client-hostile-authz-other-host",
 ]
 
 
@@ -45,6 +45,8 @@ def test_lego_hostile_suite(run_acmespec, tmp_path):
     record, checks = run_suite(run_acmespec, tmp_path / "lego", "lego")
     by_id = {sc["id"]: sc for sc in record["scenarios"]}
     assert by_id["client-hostile-directory-plain-http"]["exchanges"][0]["decoy_hits"][0].endswith("HEAD /nonce HTTP/1.1")
+    # The signed POST-as-GET of the authorization went to the plain-HTTP decoy.
+    assert " POST /authz/" in by_id["client-hostile-authz-plain-http"]["exchanges"][0]["decoy_hits"][0]
     assert checks["client-hostile-problem-injection"]["RFC8555-6.7-client-no-command-from-server-text"]["outcome"] == "pass"
     # lego's own 30 s --cert.timeout ends the endless processing order within the 40 s bound.
     assert checks["client-hostile-endless-processing"]["RFC8555-7.4-client-gives-up-in-time"]["outcome"] == "pass"
@@ -63,6 +65,7 @@ def test_certbot_hostile_suite(run_acmespec, tmp_path):
     # The hang cases were bounded by the scenarios' own timeouts, not the profile's 90 s.
     by_id = {sc["id"]: sc for sc in record["scenarios"]}
     assert by_id["client-hostile-retry-after-far"]["exchanges"][0]["duration_ms"] < 30000
+    assert " POST /authz/" in by_id["client-hostile-authz-plain-http"]["exchanges"][0]["decoy_hits"][0]
     assert checks["client-hostile-problem-injection"]["RFC8555-6.7-client-no-command-from-server-text"]["outcome"] == "pass"
     # Decorated URLs without a raw ';' are sent back verbatim and issuance completes; a ';' loses the "up" Link.
     assert checks["client-hostile-url-injection"]["RFC8555-7.4.2-client-completes-issuance"]["outcome"] == "pass"

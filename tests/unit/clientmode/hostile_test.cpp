@@ -2,6 +2,7 @@
 // webroot site watch and server, and the load-time refusals.
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <thread>
 
@@ -364,6 +365,34 @@ TEST_CASE("hostile checks: connections to the directory's decoy") {
   l.run.faults.directory_decoy = "other-host";
   CHECK(judge("RFC8555-7.1.1-client-stays-on-directory-host", l.run).kind == Judgement::violated);
   CHECK_FALSE(acmespec::mockca::parse_fault_plan(json{{"directory_decoy", "ftp"}}).ok());
+}
+
+TEST_CASE("hostile checks: connections to the decoy the authorization URLs point at") {
+  Log l = Log::happy();
+  l.run.faults.resource_decoy = "http";
+  auto j = judge("RFC8555-6.1-client-https-only", l.run);
+  CHECK(j.kind == Judgement::held);
+  CHECK_THAT(j.message, Catch::Contains("the order's authorization URLs"));
+  l.run.decoy_hits = {"127.0.0.1:9: POST /authz/a1 HTTP/1.1"};
+  j = judge("RFC8555-6.1-client-https-only", l.run);
+  CHECK(j.kind == Judgement::violated);
+  CHECK_THAT(j.message, Catch::Contains("followed the order's authorization URLs to a plain-HTTP URL"));
+  // Before an order exists the client has not seen the hostile URLs.
+  Log early = Log::happy();
+  early.run.faults.resource_decoy = "other-host";
+  early.run.observations.erase(std::remove_if(early.run.observations.begin(), early.run.observations.end(),
+                                              [](const auto& o) { return o.endpoint == Endpoint::kNewOrder; }),
+                               early.run.observations.end());
+  CHECK(judge("RFC8555-7.1.1-client-stays-on-directory-host", early.run).message == "no order was created");
+
+  json doc = {{"id", "h-rd"},        {"title", "H"},         {"suites", {"security"}}, {"challenge", "http-01"},
+              {"identifiers", {"{domain}"}}, {"client_should", "fail"},
+              {"faults", {{"resource_decoy", "other-host"}}}, {"expect", {"RFC8555-7.1.1-client-stays-on-directory-host"}}};
+  CHECK(cm::parse_client_scenario(doc, "h.json", fixture::catalogue()).ok());
+  doc["expect"] = {"RFC8555-6.1-client-https-only"};
+  auto unfit = cm::parse_client_scenario(doc, "h.json", fixture::catalogue());
+  REQUIRE_FALSE(unfit.ok());
+  CHECK(unfit.error().to_string().find("neither directory_decoy nor resource_decoy") != std::string::npos);
 }
 
 TEST_CASE("decoy listener: records the first line of each connection") {

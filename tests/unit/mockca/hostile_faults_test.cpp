@@ -1,5 +1,5 @@
 // The hostile-CA knobs: challenge_token, certificate_mismatch, the added
-// identifiers, directory_decoy and hostile_urls.
+// identifiers, directory_decoy, resource_decoy and hostile_urls.
 #include <algorithm>
 
 #include <openssl/pem.h>
@@ -141,6 +141,41 @@ TEST_CASE("fault: directory_decoy points the first entries elsewhere", "[mockca]
   Env bare(plan);
   Client b(*bare.ca);
   CHECK(Client::body(b.get("/dir"))["newNonce"].get<std::string>().rfind("https://127.0.0.2:", 0) == 0);
+}
+
+TEST_CASE("fault: resource_decoy points the orders' authorization URLs elsewhere", "[mockca]") {
+  mockca::FaultPlan plan;
+  plan.resource_decoy = "http";
+  Env env(plan, [](mockca::MockCaConfig& c) { c.decoy_base = "http://127.0.0.1:9"; });
+  Client c(*env.ca);
+  auto dir = Client::body(c.get("/dir"));
+  CHECK(dir["newOrder"].get<std::string>().rfind("https://", 0) == 0);  // the directory stays honest
+  c.new_account();
+  auto order = c.new_order({"t.example.org"});
+  REQUIRE(order["authorizations"].size() == 1);
+  const std::string authz = order["authorizations"][0];
+  CHECK(authz.rfind("http://127.0.0.1:9/authz/", 0) == 0);
+  CHECK(order["finalize"].get<std::string>().rfind("https://", 0) == 0);
+  // The same authorization is still served at the CA's own URL.
+  CHECK(c.post(authz.substr(std::string("http://127.0.0.1:9").size()), std::nullopt).status == 200);
+  Env bare([] {
+    mockca::FaultPlan p;
+    p.resource_decoy = "other-host";
+    return p;
+  }());
+  Client b(*bare.ca);
+  b.new_account();
+  CHECK(b.new_order({"u.example.org"})["authorizations"][0].get<std::string>().rfind("https://127.0.0.2:", 0) == 0);
+
+  auto both = mockca::parse_fault_plan(json{{"directory_decoy", "http"}, {"resource_decoy", "http"}});
+  REQUIRE_FALSE(both.ok());
+  CHECK(both.error().to_string().find("not both") != std::string::npos);
+  auto bad = mockca::parse_fault_plan(json{{"resource_decoy", "ftp"}});
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().to_string().find("resource_decoy") != std::string::npos);
+  auto ok = mockca::parse_fault_plan(json{{"resource_decoy", "other-host"}});
+  REQUIRE(ok.ok());
+  CHECK(mockca::to_json(*ok)["resource_decoy"] == "other-host");
 }
 
 TEST_CASE("fault: hostile_urls decorates resource URLs and the router maps them back", "[mockca]") {

@@ -6,6 +6,10 @@
 //   scenario  → <testsuite name="<scenario id>"> with title/file properties
 //   check     → <testcase classname="acmespec.<scenario id>" name="<check id>">
 //     fail  → <failure type="fail">   (a conformance failure, never <error>)
+//     fail with "expected_finding" (client mode: the profile lists it) →
+//             <skipped message="expected finding: <reason>"/> and the failure
+//             text in <system-out>, as xfail is in pytest's JUnit: the gate
+//             (exit 0) and the test report agree
 //     error → <error type="error">    (the harness could not run the check)
 //     skip  → <skipped message="<reason>"/>
 //     warn  → a pass with <system-out>WARN: …</system-out>

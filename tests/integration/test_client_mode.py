@@ -9,6 +9,7 @@ import json
 import pathlib
 import shutil
 import subprocess
+from xml.etree import ElementTree
 
 import pytest
 
@@ -39,6 +40,11 @@ def run_client(run_acmespec, report_dir, scenarios, *args, timeout=240):
     proc = run_acmespec("client", "--report-dir", report_dir, "--quiet", *selection, *args, timeout=timeout)
     run_json = pathlib.Path(report_dir) / "run.json"
     record = json.loads(run_json.read_text()) if run_json.exists() else None
+    junit = pathlib.Path(report_dir) / "junit.xml"
+    if proc.returncode == 0 and junit.exists():
+        # The test report agrees with the gate: expected findings are skipped, not failed.
+        root = ElementTree.parse(junit).getroot()
+        assert root.get("failures") == "0" and root.get("errors") == "0", junit.read_text()[:3000]
     return proc, record
 
 
@@ -69,6 +75,11 @@ def assert_profile_run(proc, record, profile_name, skipped_ok=()):
         if finding["scenario"] in happy:
             assert happy[finding["scenario"]][finding["check"]]["outcome"] in ("fail", "warn"), finding
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+    expected_failures = sum(c["outcome"] == "fail" and "expected_finding" in c
+                            for s in record["scenarios"] for c in s["checks"])
+    if expected_failures:
+        assert f"{expected_failures} failed check" in proc.stdout and "0 not \u2014 gate PASS (exit 0)" in proc.stdout, \
+            proc.stdout[-2000:]
     # No private key or MAC key material in the reports.
     text = json.dumps(record)
     assert "PRIVATE KEY" not in text

@@ -99,3 +99,11 @@ TEST_CASE("no byte from the record reaches the terminal as a control", "[reports
     CHECK(printable(out) == out);
   }
 }
+
+TEST_CASE("a failure the client profile expects says so under its line", "[reports][terminal]") {
+  json record = kRecord;
+  record["scenarios"][0]["checks"][1]["expected_finding"] = "known: the target keeps orders valid";
+  const std::string out = render_summary(record, {false, false});
+  CHECK(out.find("      step 2 (new-order): status was valid\n      expected finding (profile): known: the target keeps orders "
+                 "valid\n      evidence: x1\n") != std::string::npos);
+}

@@ -128,6 +128,8 @@ std::string details(const std::vector<CheckEntry>& entries) {
       out += "<dt>level</dt><dd>" + esc(e.level.empty() ? "-" : e.level) + "</dd>";
       if (const std::string category = get_string(*e.check, "category"); !category.empty())
         out += "<dt>category</dt><dd>" + esc(category) + "</dd>";
+      if (const std::string reason = get_string(*e.check, "expected_finding"); !reason.empty())
+        out += "<dt>expected finding</dt><dd class=\"expected\">" + esc(reason) + "</dd>";
       const std::string link = rfc_link(e.spec, e.section);
       const std::string where = e.spec + (e.section.empty() ? "" : " \u00a7" + e.section);
       out += "<dt>requirement</dt><dd>" +

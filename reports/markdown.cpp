@@ -31,8 +31,9 @@ void problem_table(std::string& out, const char* title, const std::vector<const 
   std::size_t n = 0;
   for (const CheckEntry* e : items) {
     if (++n > kMaxRows) break;
+    const std::string reason = e->check ? get_string(*e->check, "expected_finding") : "";
     out += "| " + check_link(*e) + " | " + md_cell(e->scenario, 120) + " | " + md_cell(e->level.empty() ? "-" : e->level, 16) +
-           " | " + md_cell(e->message) + " |\n";
+           " | " + (reason.empty() ? "" : "_expected finding:_ " + md_cell(reason, 300) + " \u2014 ") + md_cell(e->message) + " |\n";
   }
   if (items.size() > kMaxRows)
     out += "\n_\u2026 and " + std::to_string(items.size() - kMaxRows) + " more, see the HTML report._\n";

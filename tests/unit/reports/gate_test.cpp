@@ -5,6 +5,7 @@
 
 #include "reports/baseline.hpp"
 #include "reports/diff.hpp"
+#include "reports/html.hpp"
 #include "reports/interop.hpp"
 #include "reports/markdown.hpp"
 
@@ -112,6 +113,16 @@ TEST_CASE("the Markdown summary with a baseline leads with the gate", "[reports]
   CHECK_THAT(md, Catch::Contains("### Unexpected passes (1)"));
   CHECK_THAT(md, Catch::Contains("### Known failures (baseline) (1)"));
   CHECK_THAT(md, !Catch::Contains("### Regressions"));
+}
+
+TEST_CASE("Markdown and HTML name the reason of a failure the client profile expects", "[reports][markdown][html]") {
+  json known = check("known", "fail");
+  known["expected_finding"] = "the client follows http:// | on purpose";
+  const json record = run({known, check("new", "fail")});
+  const std::string md = render_markdown(record, nullptr);
+  CHECK_THAT(md, Catch::Contains("_expected finding:_ the client follows http:// \\| on purpose \u2014 "));
+  const std::string html = render_html(record);
+  CHECK_THAT(html, Catch::Contains("<dt>expected finding</dt><dd class=\"expected\">the client follows http:// | on purpose</dd>"));
 }
 
 TEST_CASE("Markdown escapes record text and caps long tables", "[reports][markdown]") {

@@ -9,6 +9,7 @@ Status HttpListener::start(const std::string& where, const HttpListenerOptions& 
   server->set_read_timeout(options.read_timeout);
   server->set_write_timeout(options.write_timeout);
   server->set_keep_alive_timeout(1);
+  server->set_tcp_nodelay(true);  // headers and body go out in separate writes
   server->set_payload_max_length(options.max_body_bytes);
   configure(*server);
   int port = options.port;

@@ -73,6 +73,23 @@ Result<std::string> text(const json& v, const std::string& path) {
   return s;
 }
 
+// A knob whose value is one of a few names: `j[name]`, when present, goes to
+// `out`; anything else is refused with the names allowed.
+Status choice(const json& j, const char* name, std::initializer_list<std::string_view> allowed, std::string& out) {
+  if (!j.contains(name)) return Status{Ok{}};
+  auto v = text(j[name], name);
+  if (!v) return v.error();
+  std::string names;
+  for (const auto a : allowed) {
+    if (*v == a) {
+      out = *v;
+      return Status{Ok{}};
+    }
+    names += (names.empty() ? "\"" : " or \"") + std::string(a) + "\"";
+  }
+  return make_error(name, "expected " + names + ", got \"" + *v + "\"");
+}
+
 Result<std::optional<Endpoint>> endpoint_member(const json& obj, const std::string& path) {
   auto it = obj.find("endpoint");
   if (it == obj.end()) return std::optional<Endpoint>{};
@@ -259,13 +276,7 @@ Result<FaultPlan> parse_fault_plan(const json& j) {
     if (t->empty()) return make_error("challenge_token", "expected a non-empty token");
     plan.challenge_token = *t;
   }
-  if (j.contains("certificate_mismatch")) {
-    auto m = text(j["certificate_mismatch"], "certificate_mismatch");
-    if (!m) return m.error();
-    if (*m != "key" && *m != "names")
-      return make_error("certificate_mismatch", "expected \"key\" or \"names\", got \"" + *m + "\"");
-    plan.certificate_mismatch = *m;
-  }
+  if (auto s = choice(j, "certificate_mismatch", {"key", "names"}, plan.certificate_mismatch); !s) return s.error();
   if (j.contains("hostile_body")) {
     const json& b = j["hostile_body"];
     if (!b.is_object()) return make_error("hostile_body", "expected an object with endpoint, kind and size");
@@ -283,14 +294,8 @@ Result<FaultPlan> parse_fault_plan(const json& j) {
     body.size = *n;
     plan.hostile_body = body;
   }
-  for (const char* knob : {"directory_decoy", "resource_decoy"}) {
-    if (!j.contains(knob)) continue;
-    auto d = text(j[knob], knob);
-    if (!d) return d.error();
-    if (*d != "http" && *d != "other-host")
-      return make_error(knob, "expected \"http\" or \"other-host\", got \"" + *d + "\"");
-    (std::string_view(knob) == "directory_decoy" ? plan.directory_decoy : plan.resource_decoy) = *d;
-  }
+  for (auto [knob, field] : {std::pair{"directory_decoy", &plan.directory_decoy}, std::pair{"resource_decoy", &plan.resource_decoy}})
+    if (auto s = choice(j, knob, {"http", "other-host"}, *field); !s) return s.error();
   if (!plan.directory_decoy.empty() && !plan.resource_decoy.empty())
     return make_error("resource_decoy", "set either directory_decoy or resource_decoy, not both (there is one decoy listener)");
   if (j.contains("extra_identifiers")) {
@@ -348,20 +353,8 @@ Result<FaultPlan> parse_fault_plan(const json& j) {
     f.nth = std::move(*nth);
     plan.invalid_nonce = std::move(f);
   }
-  if (j.contains("order_reorder")) {
-    auto m = text(j["order_reorder"], "order_reorder");
-    if (!m) return m.error();
-    if (*m != "reverse" && *m != "mismatch")
-      return make_error("order_reorder", "expected \"reverse\" or \"mismatch\", got \"" + *m + "\"");
-    plan.order_reorder = *m;
-  }
-  if (j.contains("certificate_extra_pem")) {
-    auto m = text(j["certificate_extra_pem"], "certificate_extra_pem");
-    if (!m) return m.error();
-    if (certificate_extra_pem_block(*m).empty())
-      return make_error("certificate_extra_pem", "expected \"ec-parameters\", got \"" + *m + "\"");
-    plan.certificate_extra_pem = *m;
-  }
+  if (auto s = choice(j, "order_reorder", {"reverse", "mismatch"}, plan.order_reorder); !s) return s.error();
+  if (auto s = choice(j, "certificate_extra_pem", {"ec-parameters"}, plan.certificate_extra_pem); !s) return s.error();
   if (j.contains("challenge_invalid")) {
     const json& c = j["challenge_invalid"];
     if (!c.is_object()) return make_error("challenge_invalid", "expected an object with type and detail");

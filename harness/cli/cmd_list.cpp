@@ -6,6 +6,8 @@
 #include "engine/scenario.hpp"
 #include "http/transcript.hpp"
 #include "client/mutations.hpp"
+#include "clientmode/scenario.hpp"
+#include "mock-ca/fault_plan.hpp"
 #include "server/challenge_faults.hpp"
 #include "server/ops.hpp"
 #include "server/server_mode.hpp"
@@ -27,6 +29,11 @@ int run_list(Context& ctx, const ParsedOptions& opts) {
   auto scenarios = engine::load_scenarios(root / "scenarios" / "server", *cat, vocabulary);
   if (!scenarios) {
     ctx.err << "acmespec: bad scenario: " << scenarios.error().to_string() << "\n";
+    return kExitHarnessError;
+  }
+  auto client_scenarios = clientmode::load_client_scenarios(root / "scenarios" / "client", *cat);
+  if (!client_scenarios) {
+    ctx.err << "acmespec: bad client scenario: " << client_scenarios.error().to_string() << "\n";
     return kExitHarnessError;
   }
   if (opts.has("ops")) {
@@ -64,6 +71,17 @@ int run_list(Context& ctx, const ParsedOptions& opts) {
               << "\n      " << sc.title << " (" << sc.steps.size() << " steps, " << sc.cited_checks().size()
               << " checks)\n";
     }
+    ctx.out << "\nClient scenarios (" << client_scenarios->size() << "; acmespec client --scenario ID):\n";
+    for (const auto& sc : *client_scenarios) {
+      std::string suites, faults;
+      for (const auto& s : sc.suites) suites += (suites.empty() ? "" : ",") + s;
+      const nlohmann::json plan = mockca::to_json(sc.faults);
+      for (const auto& [knob, value] : plan.items()) faults += (faults.empty() ? "" : ", ") + knob;
+      ctx.out << "  " << std::left << std::setw(44) << sc.id << " " << std::setw(22) << suites << " " << sc.challenge
+              << ", " << sc.identifiers.size() << (sc.identifiers.size() == 1 ? " name" : " names") << ", the client should "
+              << (sc.client_should == clientmode::Expectation::succeed ? "succeed" : "fail") << "\n      " << sc.title
+              << " (" << sc.expect.size() << " checks; faults: " << (faults.empty() ? "none" : faults) << ")\n";
+    }
   }
   return kExitOk;
 }
@@ -72,7 +90,7 @@ int run_list(Context& ctx, const ParsedOptions& opts) {
 
 Command list_command() {
   return Command{"list",
-                 "print the catalogue of checks and the scenarios with their RFC sections",
+                 "print the catalogue of checks and the server and client scenarios with their RFC sections",
                  "",
                  {{"checks", "", "only the checks"},
                   {"scenarios", "", "only the scenarios"},

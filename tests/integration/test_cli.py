@@ -47,3 +47,27 @@ def test_list_reports_a_malformed_catalogue(run_acmespec, tmp_path):
     r = run_acmespec("list", "--data-dir", tmp_path)
     assert r.returncode == 2
     assert "requirements.json: requirements[0]: not an object" in r.stderr
+
+
+def test_list_prints_server_and_client_scenarios(run_acmespec):
+    r = run_acmespec("list", "--scenarios")
+    assert r.returncode == 0, r.stderr
+    client_files = sorted((ROOT / "scenarios" / "client").rglob("*.json"))
+    ids = [json.loads(f.read_text())["id"] for f in client_files]
+    assert f"Client scenarios ({len(ids)}; acmespec client --scenario ID):" in r.stdout
+    for sid in ids:
+        assert f"\n  {sid} " in r.stdout, sid
+    assert "faults: resource_decoy" in r.stdout
+    assert "Checks (" not in r.stdout
+
+
+def test_list_lints_client_scenarios(run_acmespec, tmp_path):
+    import shutil
+    shutil.copytree(ROOT / "scenarios", tmp_path / "scenarios")
+    bad = tmp_path / "scenarios" / "client" / "broken.json"
+    bad.write_text('{"id": "client-broken", "title": "B", "suites": ["x"], "challenge": "http-01",'
+                   ' "identifiers": ["{domain}"], "expect": [], "client_should": "succeed",'
+                   ' "faults": {"resource_decoy": "ftp"}}')
+    r = run_acmespec("list", "--data-dir", tmp_path)
+    assert r.returncode == 2
+    assert "bad client scenario" in r.stderr and "broken.json" in r.stderr and "resource_decoy" in r.stderr, r.stderr

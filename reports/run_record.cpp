@@ -1,6 +1,7 @@
 #include "reports/run_record.hpp"
 
 #include "reports/fields.hpp"
+#include "reports/text.hpp"
 
 namespace acmespec::reports {
 
@@ -92,6 +93,30 @@ int exit_code(Verdict verdict) {
     case Verdict::error: return 2;
   }
   return 2;
+}
+
+ExpectedFindings count_expected_findings(const json& record) {
+  ExpectedFindings out;
+  for (const json& scenario : get_array(record, "scenarios")) {
+    if (!scenario.is_object()) continue;
+    for (const json& check : get_array(scenario, "checks")) {
+      if (!check.is_object() || check_outcome(check) != Outcome::fail) continue;
+      ++(get_string(check, "expected_finding").empty() ? out.unexpected : out.expected);
+    }
+  }
+  return out;
+}
+
+std::string render_expected_findings_gate(const json& record, int verdict_code) {
+  const ExpectedFindings f = count_expected_findings(record);
+  if (f.expected == 0) return "";
+  const json& target = record.is_object() && record.contains("target") ? record["target"] : json();
+  const std::string profile = get_string(target, "profile", "client");
+  const int code = f.gate(verdict_code);
+  return "profile " + printable(profile, false) + ": " + std::to_string(f.expected) +
+         (f.expected == 1 ? " failed check is an expected finding, " : " failed checks are expected findings, ") +
+         std::to_string(f.unexpected) + " not \u2014 gate " + (code == 0 ? "PASS" : "FAIL") + " (exit " +
+         std::to_string(code) + ")\n";
 }
 
 }  // namespace acmespec::reports

@@ -58,4 +58,20 @@ std::string_view to_string(Verdict verdict);  // "pass", "fail", "error"
 // The process exit code for a verdict: pass 0, fail 1, error 2.
 int exit_code(Verdict verdict);
 
+// Client mode with a profile marks the failures the profile expects with
+// "expected_finding" (the reason).  They are the client's known findings,
+// not a regression: the gate passes when every failure is marked and no
+// check or scenario has an error.
+struct ExpectedFindings {
+  int expected = 0;    // fail checks with a non-empty expected_finding
+  int unexpected = 0;  // fail checks without one
+  // The exit code for `verdict_code` (exit_code(verdict)) once the marked
+  // failures are discounted.
+  int gate(int verdict_code) const { return verdict_code == 1 && unexpected == 0 && expected > 0 ? 0 : verdict_code; }
+};
+ExpectedFindings count_expected_findings(const json& record);
+// "profile lego: 9 failed checks are expected findings, 0 not — gate PASS
+// (exit 0)\n", or "" when no failure is marked.
+std::string render_expected_findings_gate(const json& record, int verdict_code);
+
 }  // namespace acmespec::reports

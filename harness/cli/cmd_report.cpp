@@ -129,6 +129,10 @@ int finish_reports(Context& ctx, const json& record, const ParsedOptions& opts,
   if (gate) {
     ctx.out << reports::render_baseline_text(*gate);
     exit_code = gate->exit_code();
+  } else {
+    // A client-mode record keeps the profile's expected findings: same gate as the run.
+    ctx.out << reports::render_expected_findings_gate(record, exit_code);
+    exit_code = reports::count_expected_findings(record).gate(exit_code);
   }
   if (!ok) return kExitHarnessError;
   return exit_code;

@@ -125,3 +125,26 @@ def test_html_counts_equal_the_record(run_acmespec, tmp_path):
         page = (tmp_path / f"{name}.html").read_text()
         for outcome, n in recount(record).items():
             assert f'data-count="{outcome}">{n}<' in page, (name, outcome)
+
+
+def test_report_keeps_the_gate_of_a_client_run_with_expected_findings(run_acmespec, tmp_path):
+    def record(*checks):
+        return {"format": "acmespec-run/1", "mode": "client", "target": {"profile": "lego"}, "complete": True,
+                "scenarios": [{"id": "client-x", "error": None, "checks": list(checks)}]}
+
+    known = {"id": "RFC8555-6.1-client-https-only", "outcome": "fail", "level": "MUST", "message": "followed http://",
+             "expected_finding": "lego follows http:// URLs"}
+    path = tmp_path / "run.json"
+    path.write_text(json.dumps(record(known)))
+    junit = tmp_path / "junit.xml"
+    proc = run_acmespec("report", path, "--junit", junit)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "profile lego: 1 failed check is an expected finding, 0 not \u2014 gate PASS (exit 0)" in proc.stdout
+    assert "expected finding (profile): lego follows http:// URLs" in proc.stdout
+    assert 'failures="0"' in junit.read_text() and "expected finding: lego follows http:// URLs" in junit.read_text()
+
+    path.write_text(json.dumps(record(known, {"id": "RFC8555-6.4-client-url-exact-string", "outcome": "fail",
+                                              "level": "MUST", "message": "url differs"})))
+    proc = run_acmespec("report", path)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "1 not \u2014 gate FAIL (exit 1)" in proc.stdout

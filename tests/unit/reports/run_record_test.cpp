@@ -88,3 +88,33 @@ TEST_CASE("verdict and exit code follow docs/run-record.md", "[reports][record]"
   record["scenarios"][0]["error"] = nullptr;
   CHECK(verdict(summarize(record)) == Verdict::fail);
 }
+
+TEST_CASE("failures a client profile expects pass the gate; any other failure or an error does not", "[reports][record]") {
+  json known = check("fail");
+  known["expected_finding"] = "lego follows http:// URLs";
+  json noted_warn = check("warn");
+  noted_warn["expected_finding"] = "polls early";
+  json record = {{"target", {{"profile", "lego"}}},
+                 {"scenarios", json::array({{{"id", "a"}, {"checks", {known, noted_warn, check("pass")}}}})}};
+  auto f = count_expected_findings(record);
+  CHECK(f.expected == 1);
+  CHECK(f.unexpected == 0);
+  CHECK(f.gate(1) == 0);
+  CHECK(f.gate(2) == 2);  // an error is never discounted
+  CHECK(render_expected_findings_gate(record, 1) ==
+        "profile lego: 1 failed check is an expected finding, 0 not \u2014 gate PASS (exit 0)\n");
+
+  record["scenarios"][0]["checks"].push_back(check("fail"));
+  f = count_expected_findings(record);
+  CHECK(f.unexpected == 1);
+  CHECK(f.gate(1) == 1);
+  CHECK(render_expected_findings_gate(record, 1) ==
+        "profile lego: 1 failed check is an expected finding, 1 not \u2014 gate FAIL (exit 1)\n");
+
+  // No marks, or an empty reason: nothing to say, the verdict stands.
+  json plain = {{"scenarios", json::array({{{"id", "a"}, {"checks", {check("fail")}}}})}};
+  CHECK(render_expected_findings_gate(plain, 1).empty());
+  plain["scenarios"][0]["checks"][0]["expected_finding"] = "";
+  CHECK(count_expected_findings(plain).gate(1) == 1);
+  CHECK(count_expected_findings(json("not a record")).gate(1) == 1);
+}

@@ -70,8 +70,12 @@ std::string render_markdown(const json& input, const BaselineResult* baseline) {
   const Summary s = summarize(record);
   const std::string v(to_string(verdict(s)));
   std::string out = "## acmespec " + md_cell(get_string(record, "mode", "run"), 20) + ": " + verdict_badge(v);
-  if (baseline != nullptr)
+  if (baseline != nullptr) {
     out += std::string(" \u2014 gate ") + (baseline->exit_code() == 0 ? "\u2705 PASS" : "\u274c FAIL") + " (baseline)";
+  } else if (const ExpectedFindings f = count_expected_findings(record); f.expected > 0) {
+    out += std::string(" \u2014 gate ") + (f.gate(exit_code(verdict(s))) == 0 ? "\u2705 PASS" : "\u274c FAIL") + " (" +
+           std::to_string(f.expected) + " expected " + (f.expected == 1 ? "finding" : "findings") + " of the profile)";
+  }
   out += "\n\n";
   std::string target = get_string(record.is_object() && record.contains("target") ? record["target"] : json(), "directory");
   out += "Target " + md_cell(target.empty() ? "unknown" : target, 200) + " \u00b7 acmespec " +

@@ -120,6 +120,9 @@ TEST_CASE("Markdown and HTML name the reason of a failure the client profile exp
   known["expected_finding"] = "the client follows http:// | on purpose";
   const json record = run({known, check("new", "fail")});
   const std::string md = render_markdown(record, nullptr);
+  CHECK_THAT(md, Catch::StartsWith("## acmespec server: \u274c FAIL \u2014 gate \u274c FAIL (1 expected finding of the profile)"));
+  CHECK_THAT(render_markdown(run({known}), nullptr),
+             Catch::StartsWith("## acmespec server: \u274c FAIL \u2014 gate \u2705 PASS (1 expected finding of the profile)"));
   CHECK_THAT(md, Catch::Contains("_expected finding:_ the client follows http:// \\| on purpose \u2014 "));
   const std::string html = render_html(record);
   CHECK_THAT(html, Catch::Contains("<dt>expected finding</dt><dd class=\"expected\">the client follows http:// | on purpose</dd>"));

@@ -42,7 +42,15 @@ std::string header(const json& record, const Summary& summary, Verdict v) {
   out += "<dt>scenarios</dt><dd>" + std::to_string(summary.scenarios) + "</dd>";
   out += "<dt>checks</dt><dd id=\"total\" data-count=\"total\">" + std::to_string(summary.checks()) + "</dd>";
   out += "<dt>verdict</dt><dd><span class=\"verdict " + std::string(to_string(v)) + "\" id=\"verdict\">" +
-         std::string(to_string(v)) + "</span></dd></dl>";
+         std::string(to_string(v)) + "</span></dd>";
+  if (const ExpectedFindings f = count_expected_findings(record); f.expected > 0) {
+    const bool pass = f.gate(exit_code(v)) == 0;
+    out += "<dt>gate</dt><dd><span class=\"verdict " + std::string(pass ? "pass" : "fail") + "\" id=\"gate\">" +
+           (pass ? "pass" : "fail") + "</span> " + std::to_string(f.expected) + " failed " +
+           (f.expected == 1 ? "check is an expected finding" : "checks are expected findings") + " of the profile, " +
+           std::to_string(f.unexpected) + " not</dd>";
+  }
+  out += "</dl>";
   if (is_incomplete(record))
     out += "<p class=\"incomplete\">This run did not complete: scenarios after the last one shown are missing.</p>";
   out += "<div class=\"counts\">";

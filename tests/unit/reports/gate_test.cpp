@@ -125,6 +125,8 @@ TEST_CASE("Markdown and HTML name the reason of a failure the client profile exp
              Catch::StartsWith("## acmespec server: \u274c FAIL \u2014 gate \u2705 PASS (1 expected finding of the profile)"));
   CHECK_THAT(md, Catch::Contains("_expected finding:_ the client follows http:// \\| on purpose \u2014 "));
   const std::string html = render_html(record);
+  CHECK_THAT(html, Catch::Contains("id=\"gate\">fail</span> 1 failed check is an expected finding of the profile, 1 not"));
+  CHECK_THAT(render_html(run({known})), Catch::Contains("id=\"gate\">pass</span>"));
   CHECK_THAT(html, Catch::Contains("<dt>expected finding</dt><dd class=\"expected\">the client follows http:// | on purpose</dd>"));
 }
 

@@ -89,4 +89,22 @@ std::string dump_json(const json& value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+std::string target_label(const json& record) {
+  if (!record.is_object() || !record.contains("target")) return "unknown";
+  const json& t = record["target"];
+  if (t.is_string()) return t.get<std::string>();
+  for (const char* key : {"directory", "client", "profile", "name"}) {
+    const std::string v = get_string(t, key);
+    if (!v.empty()) return v;
+  }
+  if (t.is_object() && t.contains("command")) {
+    const json& c = t["command"];
+    if (c.is_string()) return c.get<std::string>();
+    std::string line;
+    for (const std::string& part : get_strings(t, "command")) line += (line.empty() ? "" : " ") + part;
+    if (!line.empty()) return line;
+  }
+  return dump_json(t);
+}
+
 }  // namespace acmespec::reports

@@ -50,4 +50,9 @@ bool is_incomplete(const json& record);
 // Compact JSON that never throws, even on strings that are not UTF-8.
 std::string dump_json(const json& value);
 
+// What the run was against, for headings: the server's directory URL; for a
+// client run the client ("lego 4.9.1 (Debian package)"), else its profile,
+// else its command line; "unknown" when the record names nothing.
+std::string target_label(const json& record);
+
 }  // namespace acmespec::reports

@@ -13,17 +13,6 @@ namespace {
 using json = nlohmann::json;
 using html::esc;
 
-std::string target_text(const json& record) {
-  if (!record.is_object() || !record.contains("target")) return "unknown";
-  const json& t = record["target"];
-  if (t.is_string()) return t.get<std::string>();
-  for (const char* key : {"directory", "command", "name"}) {
-    const std::string v = get_string(t, key);
-    if (!v.empty()) return v;
-  }
-  return dump_json(t);
-}
-
 std::string options_list(const std::set<std::string>& values) {
   std::string out;
   for (const auto& v : values) out += "<option value=\"" + esc(v) + "\">" + esc(v) + "</option>";
@@ -33,7 +22,7 @@ std::string options_list(const std::set<std::string>& values) {
 std::string header(const json& record, const Summary& summary, Verdict v) {
   const json tool = record.is_object() && record.contains("tool") ? record["tool"] : json::object();
   std::string out = "<header><h1>acmespec " + esc(get_string(record, "mode", "run")) + " report</h1><dl>";
-  out += "<dt>target</dt><dd id=\"target\">" + esc(target_text(record)) + "</dd>";
+  out += "<dt>target</dt><dd id=\"target\">" + esc(target_label(record)) + "</dd>";
   out += "<dt>tool</dt><dd>" + esc(get_string(tool, "name", "acmespec")) + " " + esc(get_string(tool, "version", "?")) +
          "</dd>";
   out += "<dt>date</dt><dd>" + esc(get_string(record, "started_at", "unknown")) + "</dd>";
@@ -94,7 +83,7 @@ std::string render_html(const json& input) {
                     "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
                     "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">"
                     "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>acmespec: " +
-                    esc(target_text(record)) + " \u2014 " + std::string(to_string(v)) + "</title><style>" +
+                    esc(target_label(record)) + " \u2014 " + std::string(to_string(v)) + "</title><style>" +
                     html::kCss + "</style></head><body>\n";
   out += header(record, summary, v);
   out += "<section id=\"charts\"><h2>Outcomes</h2>" + html::overall_chart(summary) + "<h2>Per RFC section</h2>" +

@@ -77,8 +77,7 @@ std::string render_markdown(const json& input, const BaselineResult* baseline) {
            std::to_string(f.expected) + " expected " + (f.expected == 1 ? "finding" : "findings") + " of the profile)";
   }
   out += "\n\n";
-  std::string target = get_string(record.is_object() && record.contains("target") ? record["target"] : json(), "directory");
-  out += "Target " + md_cell(target.empty() ? "unknown" : target, 200) + " \u00b7 acmespec " +
+  out += "Target " + md_cell(target_label(record), 200) + " \u00b7 acmespec " +
          md_cell(get_string(record.is_object() && record.contains("tool") ? record["tool"] : json(), "version", "?"), 40) + " \u00b7 " +
          md_cell(get_string(record, "started_at", "unknown"), 40) + " \u00b7 " +
          format_seconds(std::max<std::int64_t>(0, get_millis(record, "duration_ms"))) + " s \u00b7 " +

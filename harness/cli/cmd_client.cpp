@@ -13,6 +13,7 @@
 #include "engine/catalogue.hpp"
 #include "engine/run_record.hpp"
 #include "reports/atomic_file.hpp"
+#include "reports/html.hpp"
 #include "reports/junit.hpp"
 #include "reports/terminal.hpp"
 
@@ -93,6 +94,10 @@ int run_client(Context& ctx, const ParsedOptions& opts) {
   auto selected = clientmode::select(*scenarios, opts.all("scenario"), opts.all("suite"));
   if (selected.empty()) return client_usage(ctx, "the selection matches no client scenario");
 
+  // A malformed baseline is refused before any client runs.
+  auto baseline = load_baseline_option(opts);
+  if (!baseline) return client_usage(ctx, baseline.error().to_string());
+
   const fs::path report_dir = opts.get("report-dir").value_or("acmespec-report");
   std::error_code ec;
   fs::create_directories(report_dir, ec);
@@ -135,12 +140,14 @@ int run_client(Context& ctx, const ParsedOptions& opts) {
   if (auto s = writer.finish(); !s) ctx.err << "acmespec client: cannot write the run record: " << s.error().to_string() << "\n";
   if (auto s = reports::write_file_atomic(report_dir / "junit.xml", reports::render_junit(writer.record())); !s)
     ctx.err << "acmespec client: cannot write junit.xml: " << s.error().to_string() << "\n";
-  ctx.out << reports::render_summary(writer.record(), {.color = isatty(STDOUT_FILENO) == 1, .verbose = opts.has("verbose")});
-  // Failures the profile expects are the client's known findings, not a regression.
-  const int code = reports::count_expected_findings(writer.record()).gate(writer.exit_code());
-  ctx.out << reports::render_expected_findings_gate(writer.record(), writer.exit_code());
+  if (auto s = reports::write_file_atomic(report_dir / "report.html", reports::render_html(writer.record())); !s)
+    ctx.err << "acmespec client: cannot write report.html: " << s.error().to_string() << "\n";
+  // The summary, --html/--markdown, and the gate: a baseline when given, else
+  // the profile's expected findings (known findings, not regressions).
+  const int code = finish_reports(ctx, writer.record(), opts, *baseline, writer.exit_code(), isatty(STDOUT_FILENO) == 1);
   for (const auto& n : notes) ctx.out << "note: " << n << "\n";
-  ctx.out << "Reports: " << (report_dir / "run.json").string() << ", " << (report_dir / "junit.xml").string() << "\n";
+  ctx.out << "Reports: " << (report_dir / "run.json").string() << ", " << (report_dir / "junit.xml").string() << ", "
+          << (report_dir / "report.html").string() << "\n";
   return code;
 }
 
@@ -159,7 +166,10 @@ Command client_command() {
        {"strict", "", "SHOULD-level violations fail instead of warn"},
        {"seed", "N", "seed for generated names (reproduces a run)"},
        {"domain-suffix", "NAME", "parent of the generated names (default acmespec.test)"},
-       {"quiet", "", "no progress lines"},
+       {"html", "F", "also write the HTML report to F (report.html in the report dir is always written)"},
+       {"markdown", "F", "write a Markdown summary to F (fits $GITHUB_STEP_SUMMARY)"},
+       {"expect-failures", "F", "baseline of known failures: exit non-zero only on regressions (instead of the profile's expected findings)"},
+       {"quiet", "", "no progress lines; a passing run prints one summary line"},
        {"verbose", "", "show the evidence of failing checks"},
        kDataDirOption},
       0,

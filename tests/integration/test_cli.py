@@ -71,3 +71,29 @@ def test_list_lints_client_scenarios(run_acmespec, tmp_path):
     r = run_acmespec("list", "--data-dir", tmp_path)
     assert r.returncode == 2
     assert "bad client scenario" in r.stderr and "broken.json" in r.stderr and "resource_decoy" in r.stderr, r.stderr
+
+
+def test_ci_examples_call_the_binary_with_options_it_accepts(run_acmespec):
+    """docs/ci/ pipelines: the binary path is where the default preset puts it, and every
+    option they pass to an acmespec command is one that command accepts."""
+    import re
+    examples = sorted((ROOT / "docs" / "ci").glob("*.yml"))
+    assert examples
+    helps = {}
+    seen = 0
+    for example in examples:
+        text = example.read_text()
+        for path in re.findall(r"/opt/acmespec/(build/[\w/.-]+/acmespec)\b", text):
+            assert path == "build/default/bin/acmespec", (example.name, path)
+        # An invocation runs from "acmespec <command>" (or "$ACMESPEC <command>") to the end of
+        # its shell command: continuation lines ("\" or YAML folding) join it, "--" ends the options.
+        joined = re.sub(r"\\\n\s*", " ", text)
+        joined = re.sub(r"\n\s{8,}(?=--)", " ", joined)
+        for command, rest in re.findall(r"(?:/bin/acmespec|\$ACMESPEC) (server|client|report|fuzz|list) ([^\n]*)", joined):
+            options = re.findall(r"(?<!\S)(--[a-z][a-z0-9-]*)", rest.split(" -- ")[0])
+            if command not in helps:
+                helps[command] = run_acmespec(command, "--help").stdout
+            for option in options:
+                assert f"  {option}" in helps[command], (example.name, command, option)
+                seen += 1
+    assert seen >= 10

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "common/json.hpp"
+#include "reports/fields.hpp"
 #include "reports/text.hpp"
 
 namespace acmespec::reports {
@@ -105,6 +106,20 @@ BaselineResult apply_baseline(const json& record, const Baseline& baseline) {
     else if (!failed) result.unexpected_passes.push_back(std::move(item));
   }
   return result;
+}
+
+void mark_baseline_failures(json& scenario, const Baseline& baseline) {
+  if (!scenario.is_object() || !scenario.contains("checks") || !scenario["checks"].is_array()) return;
+  const std::string scenario_id = get_string(scenario, "id");
+  for (json& check : scenario["checks"]) {
+    if (!check.is_object() || check_outcome(check) != Outcome::fail || check.contains("expected_finding")) continue;
+    const std::string id = get_string(check, "id");
+    for (const auto& x : baseline.expected)
+      if (x.check == id && (x.scenario.empty() || x.scenario == scenario_id)) {
+        check["expected_finding"] = "baseline: " + x.reason;
+        break;
+      }
+  }
 }
 
 std::string render_baseline_text(const BaselineResult& r) {

@@ -52,6 +52,13 @@ struct BaselineResult {
 
 BaselineResult apply_baseline(const nlohmann::json& record, const Baseline& baseline);
 
+// Marks each failed check of one scenario entry that the baseline lists with
+// "expected_finding": "baseline: <reason>" (a mark already there stays), so
+// JUnit reports it as skipped and HTML, Markdown and the terminal name the
+// reason: the test views agree with the gate.  The gate itself is
+// apply_baseline's and does not read the marks.
+void mark_baseline_failures(nlohmann::json& scenario, const Baseline& baseline);
+
 // A plain-text account of the result for the terminal, ending in a line that
 // names the gate's verdict.  Record text passes through printable().
 std::string render_baseline_text(const BaselineResult& result);

@@ -36,7 +36,7 @@ std::string header(const json& record, const Summary& summary, Verdict v) {
     const bool pass = f.gate(exit_code(v)) == 0;
     out += "<dt>gate</dt><dd><span class=\"verdict " + std::string(pass ? "pass" : "fail") + "\" id=\"gate\">" +
            (pass ? "pass" : "fail") + "</span> " + std::to_string(f.expected) + " failed " +
-           (f.expected == 1 ? "check is an expected finding" : "checks are expected findings") + " of the profile, " +
+           (f.expected == 1 ? "check is an expected finding" : "checks are expected findings") + ", " +
            std::to_string(f.unexpected) + " not</dd>";
   }
   out += "</dl>";

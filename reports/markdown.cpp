@@ -74,7 +74,7 @@ std::string render_markdown(const json& input, const BaselineResult* baseline) {
     out += std::string(" \u2014 gate ") + (baseline->exit_code() == 0 ? "\u2705 PASS" : "\u274c FAIL") + " (baseline)";
   } else if (const ExpectedFindings f = count_expected_findings(record); f.expected > 0) {
     out += std::string(" \u2014 gate ") + (f.gate(exit_code(verdict(s))) == 0 ? "\u2705 PASS" : "\u274c FAIL") + " (" +
-           std::to_string(f.expected) + " expected " + (f.expected == 1 ? "finding" : "findings") + " of the profile)";
+           std::to_string(f.expected) + " expected " + (f.expected == 1 ? "finding" : "findings") + ")";
   }
   out += "\n\n";
   out += "Target " + md_cell(target_label(record), 200) + " \u00b7 acmespec " +

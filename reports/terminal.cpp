@@ -125,7 +125,7 @@ void write_check(Writer& w, const json& scenario, const std::string& scenario_id
   if (!outcome) message = outcome_problem(check) + (message.empty() ? "" : ": " + message);
   w.block("      ", where + truncate_utf8(message.empty() ? "(no message)" : message, kMessageMax));
   if (const std::string reason = get_string(check, "expected_finding"); !reason.empty())
-    w.block("      ", "expected finding (profile): " + truncate_utf8(reason, kMessageMax));
+    w.block("      ", "expected finding: " + truncate_utf8(reason, kMessageMax));
   const auto evidence = get_strings(check, "evidence");
   if (evidence.empty()) return;
   std::string ids;

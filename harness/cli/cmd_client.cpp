@@ -128,6 +128,7 @@ int run_client(Context& ctx, const ParsedOptions& opts) {
   run_options.on_scenario = [&](const json& finished) {
     json entry = finished;
     mark_expected(entry, profile ? &*profile : nullptr, notes);
+    if (*baseline) reports::mark_baseline_failures(entry, **baseline);
     if (auto s = writer.add_scenario(entry); !s) ctx.err << "acmespec client: cannot write the run record: " << s.error().to_string() << "\n";
     ++done;
     if (quiet) return;

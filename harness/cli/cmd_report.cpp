@@ -93,6 +93,8 @@ int run_report(Context& ctx, const ParsedOptions& opts) {
   if (!baseline) return fail_usage(ctx, baseline.error().to_string());
   auto record = read_record(opts.positional[0]);
   if (!record) return fail_usage(ctx, record.error().to_string());
+  if (*baseline && record->contains("scenarios") && (*record)["scenarios"].is_array())
+    for (auto& scenario : (*record)["scenarios"]) reports::mark_baseline_failures(scenario, **baseline);
   int code = reports::exit_code(reports::verdict(reports::summarize(*record)));
   if (auto f = opts.get("junit"); f && !write_output(ctx, *f, reports::render_junit(*record))) return kExitHarnessError;
   return finish_reports(ctx, *record, opts, *baseline, code, isatty(STDOUT_FILENO) == 1);

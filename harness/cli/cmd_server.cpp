@@ -189,6 +189,7 @@ int run_server(Context& ctx, const ParsedOptions& opts) {
       entry["id"] = entry["id"].get<std::string>() + "-after-suite";
       entry["title"] = entry["title"].get<std::string>() + " (sanity check after the suite)";
     }
+    if (*baseline) reports::mark_baseline_failures(entry, **baseline);
     if (auto s = writer.add_scenario(entry); !s) ctx.err << "acmespec server: cannot write the run record: " << s.error().to_string() << "\n";
     ++done;
     if (quiet) return;

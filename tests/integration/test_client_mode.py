@@ -41,9 +41,8 @@ def run_client(run_acmespec, report_dir, scenarios, *args, timeout=240):
     run_json = pathlib.Path(report_dir) / "run.json"
     record = json.loads(run_json.read_text()) if run_json.exists() else None
     junit = pathlib.Path(report_dir) / "junit.xml"
-    if proc.returncode == 0 and junit.exists() and "--expect-failures" not in map(str, args):
-        # The test report agrees with the gate: expected findings are skipped, not failed.
-        # (A baseline gates on the record as written; its known failures stay failures there.)
+    if proc.returncode == 0 and junit.exists():
+        # The test report agrees with the gate: expected findings (profile or baseline) are skipped.
         root = ElementTree.parse(junit).getroot()
         assert root.get("failures") == "0" and root.get("errors") == "0", junit.read_text()[:3000]
     return proc, record
@@ -145,6 +144,8 @@ def test_client_runs_gate_on_a_baseline_and_write_every_report(run_acmespec, tmp
     assert summary.read_text().startswith("## acmespec client: \u274c FAIL \u2014 gate \u2705 PASS (baseline)")
     assert "Target /bin/sh -c exit 0" in summary.read_text()
     assert page.read_text() == (tmp_path / "r" / "report.html").read_text()
+    known = checks_by_scenario(record)["client-happy-http-01"]["RFC8555-7.4.2-client-completes-issuance"]
+    assert known["expected_finding"] == "baseline: the stand-in never talks to the CA"
     # A malformed baseline is refused before any client runs.
     baseline.write_text("{}")
     proc, _ = run_client(run_acmespec, tmp_path / "bad", ["client-happy-http-01"], "--expect-failures", baseline,

@@ -56,10 +56,13 @@ def test_baseline_gate_passes_on_known_failures_and_names_unexpected_passes(run_
     assert len(problems) == 2
     entries = [{"check": c, "scenario": s, "reason": "known"} for s, c in problems]
     entries.append({"check": "RFC8555-6.5-nonce-on-post-response", "reason": "was flaky, fixed since"})
-    md = tmp_path / "gate.md"
+    md, junit = tmp_path / "gate.md", tmp_path / "gate.xml"
     proc = run_acmespec("report", GOLDEN / "all-outcomes.json", "--expect-failures",
-                        write_baseline(tmp_path / "b.json", entries), "--markdown", md)
+                        write_baseline(tmp_path / "b.json", entries), "--markdown", md, "--junit", junit)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    # The listed failure is skipped in JUnit with the baseline's reason; the listed error stays an error.
+    assert 'failures="0"' in junit.read_text() and "expected finding: baseline: known" in junit.read_text()
+    assert "expected finding: baseline: known" in proc.stdout
     assert "Unexpected passes, listed in the baseline but not failing (1)" in proc.stdout
     assert "gate PASS" in proc.stdout
     assert "gate \u2705 PASS (baseline)" in md.read_text()
@@ -140,7 +143,7 @@ def test_report_keeps_the_gate_of_a_client_run_with_expected_findings(run_acmesp
     proc = run_acmespec("report", path, "--junit", junit)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "profile lego: 1 failed check is an expected finding, 0 not \u2014 gate PASS (exit 0)" in proc.stdout
-    assert "expected finding (profile): lego follows http:// URLs" in proc.stdout
+    assert "expected finding: lego follows http:// URLs" in proc.stdout
     assert 'failures="0"' in junit.read_text() and "expected finding: lego follows http:// URLs" in junit.read_text()
 
     path.write_text(json.dumps(record(known, {"id": "RFC8555-6.4-client-url-exact-string", "outcome": "fail",

@@ -104,6 +104,6 @@ TEST_CASE("a failure the client profile expects says so under its line", "[repor
   json record = kRecord;
   record["scenarios"][0]["checks"][1]["expected_finding"] = "known: the target keeps orders valid";
   const std::string out = render_summary(record, {false, false});
-  CHECK(out.find("      step 2 (new-order): status was valid\n      expected finding (profile): known: the target keeps orders "
+  CHECK(out.find("      step 2 (new-order): status was valid\n      expected finding: known: the target keeps orders "
                  "valid\n      evidence: x1\n") != std::string::npos);
 }

@@ -114,6 +114,10 @@ TEST_CASE("failures a client profile expects pass the gate; any other failure or
   // No marks, or an empty reason: nothing to say, the verdict stands.
   json plain = {{"scenarios", json::array({{{"id", "a"}, {"checks", {check("fail")}}}})}};
   CHECK(render_expected_findings_gate(plain, 1).empty());
+  json server = {{"target", {{"directory", "https://ca.test/dir"}}},
+                 {"scenarios", json::array({{{"id", "a"}, {"checks", {known}}}})}};
+  CHECK(render_expected_findings_gate(server, 1) ==
+        "marked in the record: 1 failed check is an expected finding, 0 not \u2014 gate PASS (exit 0)\n");
   plain["scenarios"][0]["checks"][0]["expected_finding"] = "";
   CHECK(count_expected_findings(plain).gate(1) == 1);
   CHECK(count_expected_findings(json("not a record")).gate(1) == 1);

@@ -23,8 +23,8 @@ Result<std::string> required_string(const json& obj, const char* key, const std:
   return it->get<std::string>();
 }
 
-bool matches(const ExpectedFailure& x, const CheckEntry& e) {
-  return x.check == e.id && (x.scenario.empty() || x.scenario == e.scenario);
+bool matches(const ExpectedFailure& x, const std::string& scenario, const std::string& check) {
+  return x.check == check && (x.scenario.empty() || x.scenario == scenario);
 }
 
 }  // namespace
@@ -84,7 +84,7 @@ BaselineResult apply_baseline(const json& record, const Baseline& baseline) {
     BaselineItem item{e.scenario, e.id, std::string(to_string(e.outcome)), "", e.message};
     const ExpectedFailure* hit = nullptr;
     for (const auto& x : baseline.expected)
-      if (matches(x, e)) hit = &x;
+      if (matches(x, e.scenario, e.id)) hit = &x;
     if (hit == nullptr) {
       result.regressions.push_back(std::move(item));
     } else {
@@ -96,7 +96,7 @@ BaselineResult apply_baseline(const json& record, const Baseline& baseline) {
     bool ran = false, failed = false;
     std::string outcome;
     for (const auto& e : entries) {
-      if (!matches(x, e)) continue;
+      if (!matches(x, e.scenario, e.id)) continue;
       ran = true;
       failed = failed || is_problem(e.outcome);
       if (!is_problem(e.outcome)) outcome = std::string(to_string(e.outcome));
@@ -115,7 +115,7 @@ void mark_baseline_failures(json& scenario, const Baseline& baseline) {
     if (!check.is_object() || check_outcome(check) != Outcome::fail || check.contains("expected_finding")) continue;
     const std::string id = get_string(check, "id");
     for (const auto& x : baseline.expected)
-      if (x.check == id && (x.scenario.empty() || x.scenario == scenario_id)) {
+      if (matches(x, scenario_id, id)) {
         check["expected_finding"] = "baseline: " + x.reason;
         break;
       }

@@ -12,9 +12,6 @@
 #include "clientmode/scenario.hpp"
 #include "engine/catalogue.hpp"
 #include "engine/run_record.hpp"
-#include "reports/atomic_file.hpp"
-#include "reports/html.hpp"
-#include "reports/junit.hpp"
 #include "reports/terminal.hpp"
 
 namespace acmespec::cli {
@@ -139,16 +136,12 @@ int run_client(Context& ctx, const ParsedOptions& opts) {
   };
   engine::run_all(order, executor, *cat, run_options);
   if (auto s = writer.finish(); !s) ctx.err << "acmespec client: cannot write the run record: " << s.error().to_string() << "\n";
-  if (auto s = reports::write_file_atomic(report_dir / "junit.xml", reports::render_junit(writer.record())); !s)
-    ctx.err << "acmespec client: cannot write junit.xml: " << s.error().to_string() << "\n";
-  if (auto s = reports::write_file_atomic(report_dir / "report.html", reports::render_html(writer.record())); !s)
-    ctx.err << "acmespec client: cannot write report.html: " << s.error().to_string() << "\n";
+  write_report_files(ctx, writer.record(), report_dir, "client");
   // The summary, --html/--markdown, and the gate: a baseline when given, else
   // the profile's expected findings (known findings, not regressions).
   const int code = finish_reports(ctx, writer.record(), opts, *baseline, writer.exit_code(), isatty(STDOUT_FILENO) == 1);
   for (const auto& n : notes) ctx.out << "note: " << n << "\n";
-  ctx.out << "Reports: " << (report_dir / "run.json").string() << ", " << (report_dir / "junit.xml").string() << ", "
-          << (report_dir / "report.html").string() << "\n";
+  ctx.out << report_files_line(report_dir);
   return code;
 }
 

@@ -140,6 +140,18 @@ int finish_reports(Context& ctx, const json& record, const ParsedOptions& opts,
   return exit_code;
 }
 
+void write_report_files(Context& ctx, const json& record, const std::filesystem::path& dir, const std::string& command) {
+  if (auto s = reports::write_file_atomic(dir / "junit.xml", reports::render_junit(record)); !s)
+    ctx.err << "acmespec " << command << ": cannot write junit.xml: " << s.error().to_string() << "\n";
+  if (auto s = reports::write_file_atomic(dir / "report.html", reports::render_html(record)); !s)
+    ctx.err << "acmespec " << command << ": cannot write report.html: " << s.error().to_string() << "\n";
+}
+
+std::string report_files_line(const std::filesystem::path& dir) {
+  return "Reports: " + (dir / "run.json").string() + ", " + (dir / "junit.xml").string() + ", " +
+         (dir / "report.html").string() + "\n";
+}
+
 Command report_command() {
   return Command{
       "report",

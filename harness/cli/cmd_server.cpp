@@ -16,9 +16,6 @@
 #include "http/transcript.hpp"
 #include "jose/base64url.hpp"
 #include "mock-ca/mock_ca.hpp"
-#include "reports/atomic_file.hpp"
-#include "reports/html.hpp"
-#include "reports/junit.hpp"
 #include "reports/terminal.hpp"
 #include "server/server_mode.hpp"
 
@@ -209,13 +206,9 @@ int run_server(Context& ctx, const ParsedOptions& opts) {
   engine::run_all(selected, executor, *cat, run_options);
   if (tty && !quiet) ctx.out << "\n";
   if (auto s = writer.finish(); !s) ctx.err << "acmespec server: cannot write the run record: " << s.error().to_string() << "\n";
-  if (auto s = reports::write_file_atomic(report_dir / "junit.xml", reports::render_junit(writer.record())); !s)
-    ctx.err << "acmespec server: cannot write junit.xml: " << s.error().to_string() << "\n";
-  if (auto s = reports::write_file_atomic(report_dir / "report.html", reports::render_html(writer.record())); !s)
-    ctx.err << "acmespec server: cannot write report.html: " << s.error().to_string() << "\n";
+  write_report_files(ctx, writer.record(), report_dir, "server");
   const int code = finish_reports(ctx, writer.record(), opts, *baseline, writer.exit_code(), tty);
-  ctx.out << "Reports: " << (report_dir / "run.json").string() << ", " << (report_dir / "junit.xml").string() << ", "
-          << (report_dir / "report.html").string() << "\n";
+  ctx.out << report_files_line(report_dir);
   return code;
 }
 

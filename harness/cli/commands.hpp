@@ -50,7 +50,7 @@ Command mock_ca_command();
 Command fuzz_command();
 Command report_command();
 
-// Shared by `report` and `server` (cmd_report.cpp): --expect-failures F read
+// Shared by `report`, `server` and `client` (cmd_report.cpp): --expect-failures F read
 // and validated before any work (nullopt without the option), and the
 // outputs every run ends with: --html F, --markdown F, the terminal summary
 // (--quiet, --verbose, colour on a TTY) and the baseline gate.  Returns the
@@ -59,5 +59,11 @@ Command report_command();
 Result<std::optional<reports::Baseline>> load_baseline_option(const ParsedOptions& opts);
 int finish_reports(Context& ctx, const nlohmann::json& record, const ParsedOptions& opts,
                    const std::optional<reports::Baseline>& baseline, int exit_code, bool tty);
+// junit.xml and report.html beside run.json in `dir`; a file that cannot be
+// written is reported on stderr under `command` and the run goes on.
+void write_report_files(Context& ctx, const nlohmann::json& record, const std::filesystem::path& dir,
+                        const std::string& command);
+// "Reports: <dir>/run.json, <dir>/junit.xml, <dir>/report.html"
+std::string report_files_line(const std::filesystem::path& dir);
 
 }  // namespace acmespec::cli
